@@ -1,5 +1,7 @@
 package io.stowage.server;
 
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.stowage.content.ContentException;
@@ -101,7 +103,7 @@ final class IngestHandlers {
     private Mono<Void> session(HttpServerRequest req, HttpServerResponse res, String ref, RequestTarget t) {
         long total = t.nonNegative("total", 0);
         Digest expected = t.digest("expected");
-        if (!req.isWebsocket()) {
+        if (!isUpgrade(req)) {
             throw ContentException.invalidArgument("GET " + PREFIX + "/{ref}/write needs a WebSocket upgrade");
         }
         // Open the writer before upgrading, so a locked ref or existing content refuses the upgrade.
@@ -110,6 +112,12 @@ final class IngestHandlers {
                         .onErrorResume(e -> w.close().then(Mono.error(e)))
                         .flatMap(st -> new WriteSession(w, st, options.maxJsonBytes(), sessions).upgrade(res,
                                 options.maxFrameBytes())));
+    }
+
+    /** A WebSocket opening handshake: {@code Connection: upgrade} and {@code Upgrade: websocket}. */
+    private static boolean isUpgrade(HttpServerRequest req) {
+        return req.requestHeaders().containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true)
+                && req.requestHeaders().containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true);
     }
 
     private record Reply(HttpResponseStatus status, Object body) {

@@ -21,6 +21,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.reactivestreams.Publisher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
@@ -56,6 +57,7 @@ final class WriteSession {
     private final int maxTextBytes;
     private final WriteSessions registry;
     private final Sinks.One<ContentException> endRequest = Sinks.one();
+    private final AtomicBoolean finished = new AtomicBoolean();
     private final Sinks.Empty<Void> released = Sinks.empty();
     private final AtomicBoolean handlerStarted = new AtomicBoolean();
     private final AtomicBoolean releasing = new AtomicBoolean();
@@ -66,8 +68,6 @@ final class WriteSession {
     private Map<String, String> labels = Map.of();
     private ByteArrayOutputStream pendingText;
     private volatile boolean committed;
-    private volatile ContentException failure;
-    private volatile ContentException endCause;
 
     WriteSession(Writer writer, Status opened, int maxTextBytes, WriteSessions registry) {
         this.writer = writer;
@@ -96,30 +96,75 @@ final class WriteSession {
 
     /** Ends the session with {@code why} (sent to the client); completes when the writer has been let go. */
     Mono<Void> end(ContentException why) {
-        endCause = why;
         endRequest.tryEmitValue(why);
         return released.asMono();
     }
 
     private Publisher<Void> run(WebsocketInbound in, WebsocketOutbound out) {
         handlerStarted.set(true);
-        Flux<String> replies = in.receiveFrames()
+        // Never cancel the inbound: Reactor Netty closes the socket at once when it is cancelled, before a last
+        // answer could be sent. Once the session is finished, further frames are read and dropped.
+        Disposable ending = endRequest.asMono().subscribe(why -> finish(out, why).subscribe());
+        return in.receiveFrames()
                 .<Object>handle(this::decode)
-                .concatMap(this::process, 0)
-                .takeUntil(r -> committed)
-                .takeUntilOther(endRequest.asMono())
-                .concatWith(Mono.defer(() -> committed || endCause == null ? Mono.empty() : Mono.error(endCause)));
-        Flux<WebSocketFrame> frames = replies
-                .map(json -> (WebSocketFrame) new TextWebSocketFrame(json))
-                .onErrorResume(e -> release().then(Mono.fromCallable(() -> errorFrame(e))));
-        return out.sendObject(frames).then()
-                .then(Mono.defer(() -> closeStatus(out)))
+                .concatMap(inbound -> step(out, inbound), 0)
+                .then(Mono.defer(this::release))
                 .onErrorResume(e -> {
                     log.debug("write session {}: connection ended: {}", ref(), e.toString());
-                    return Mono.empty();
+                    return release();
                 })
-                .then(Mono.defer(this::release))
-                .doFinally(sig -> release().subscribe());
+                .doFinally(sig -> {
+                    ending.dispose();
+                    release().subscribe();
+                });
+    }
+
+    /** Handles one inbound item, then sends its answer (waiting for the write: that is the backpressure). */
+    private Mono<Void> step(WebsocketOutbound out, Object inbound) {
+        if (finished.get()) {
+            return Mono.empty();
+        }
+        if (inbound instanceof ContentException e) {
+            return finish(out, e);
+        }
+        return process(inbound)
+                .flatMap(json -> committed ? endCommitted(out, json) : send(out, json))
+                .onErrorResume(e -> finish(out, e));
+    }
+
+    private static Mono<Void> send(WebsocketOutbound out, String json) {
+        return out.sendObject(new TextWebSocketFrame(json)).then();
+    }
+
+    /** After a commit (the writer has released the lock): the answer, then a normal close. */
+    private Mono<Void> endCommitted(WebsocketOutbound out, String json) {
+        if (!finished.compareAndSet(false, true)) {
+            return Mono.empty();
+        }
+        return release().then(send(out, json)).then(out.sendClose(CLOSE_NORMAL, "committed"))
+                .onErrorResume(e -> Mono.empty());
+    }
+
+    /** Ends the session on an error, once: the writer is closed first, then the error is sent and the socket closed. */
+    private Mono<Void> finish(WebsocketOutbound out, Throwable e) {
+        if (!finished.compareAndSet(false, true)) {
+            return Mono.empty();
+        }
+        ContentException ce = classify(e);
+        ErrorMapping.logIfUnexpected("write session " + ref(), e, ce);
+        ObjectNode n = ContentJson.mapper().createObjectNode();
+        n.set("error", ErrorMapping.body(ce));
+        String reason = ce.code() == ErrorCode.INTERNAL ? "internal" : ce.code().wireName();
+        return release()
+                .then(send(out, n.toString()))
+                .then(out.sendClose(CLOSE_ERROR, reason))
+                .onErrorResume(x -> Mono.empty());
+    }
+
+    private static ContentException classify(Throwable e) {
+        return e instanceof CorruptedWebSocketFrameException
+                ? ContentException.invalidArgument("bad WebSocket frame: " + e.getMessage())
+                : ErrorMapping.toContentException(e);
     }
 
     /** Turns a frame into a heap copy of its data or a complete text message; runs before the frame is released. */
@@ -150,7 +195,8 @@ final class WriteSession {
     private void appendText(ByteBuf content, boolean last, SynchronousSink<Object> sink) {
         int n = content.readableBytes();
         if (pendingText.size() + n > maxTextBytes) {
-            sink.error(ContentException.invalidArgument("write request over " + maxTextBytes + " bytes"));
+            pendingText = null;
+            sink.next(ContentException.invalidArgument("write request over " + maxTextBytes + " bytes"));
             return;
         }
         byte[] b = new byte[n];
@@ -220,28 +266,6 @@ final class WriteSession {
         n.put("startedAt", ContentJson.formatTime(startedAt));
         n.put("updatedAt", ContentJson.formatTime(updatedAt));
         return n.toString();
-    }
-
-    private WebSocketFrame errorFrame(Throwable e) {
-        ContentException ce = e instanceof CorruptedWebSocketFrameException
-                ? ContentException.invalidArgument("bad WebSocket frame: " + e.getMessage())
-                : ErrorMapping.toContentException(e);
-        ErrorMapping.logIfUnexpected("write session " + ref(), e, ce);
-        failure = ce;
-        ObjectNode n = ContentJson.mapper().createObjectNode();
-        n.set("error", ErrorMapping.body(ce));
-        return new TextWebSocketFrame(n.toString());
-    }
-
-    private Mono<Void> closeStatus(WebsocketOutbound out) {
-        if (committed) {
-            return out.sendClose(CLOSE_NORMAL, "committed");
-        }
-        ContentException f = failure;
-        if (f != null) {
-            return out.sendClose(CLOSE_ERROR, f.code() == ErrorCode.INTERNAL ? "internal" : f.code().wireName());
-        }
-        return Mono.empty(); // the client closed or went away
     }
 
     /** Closes the writer once (data kept, lock released); a no-op after commit. */
