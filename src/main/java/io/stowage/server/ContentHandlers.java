@@ -10,7 +10,6 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.stowage.content.ContentException;
 import io.stowage.content.ContentStore;
 import io.stowage.content.Digest;
-import io.stowage.content.ErrorCode;
 import io.stowage.content.Info;
 import io.stowage.content.local.BlobFiles;
 import java.io.IOException;
@@ -161,9 +160,5 @@ final class ContentHandlers {
             // read-only channel: nothing to lose
         }
         return Mono.empty();
-    }
-
-    static boolean isCode(Throwable t, ErrorCode code) {
-        return ContentException.is(t, code);
     }
 }

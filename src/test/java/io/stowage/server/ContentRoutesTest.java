@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.netty.handler.codec.http.HttpMethod;
-import io.stowage.content.ContentStore;
 import io.stowage.content.Digest;
 import io.stowage.content.Info;
 import java.util.ArrayList;
@@ -233,29 +232,5 @@ class ContentRoutesTest extends ServerTestBase {
         }
         Resp post = call(HttpMethod.POST, "/v1/content", utf8("x"));
         assertThat(post.status()).isEqualTo(404);
-    }
-
-    /** The same bytes through {@code store.read} when the store has no blob files. */
-    static class WithoutBlobFilesTest extends ServerTestBase {
-        @Override
-        ContentStore servedStore() {
-            return StoreWithoutFiles.wrap(store);
-        }
-
-        @Test
-        void getStreamsTheBytesFromTheStore() {
-            byte[] data = random(1024 * 1024 + 3, 10);
-            Info info = commit("blob", data, Map.of());
-            String uri = "/v1/content/" + info.digest();
-
-            Resp r = call(HttpMethod.GET, uri);
-            assertThat(r.status()).isEqualTo(200);
-            assertThat(r.body()).isEqualTo(data);
-            assertThat(r.header("Content-Length")).isEqualTo(Integer.toString(data.length));
-
-            Resp range = call(HttpMethod.GET, uri, null, Map.of("Range", "bytes=1000-1999"));
-            assertThat(range.status()).isEqualTo(206);
-            assertThat(range.body()).isEqualTo(Arrays.copyOfRange(data, 1000, 2000));
-        }
     }
 }
