@@ -7,6 +7,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.concurrent.Executors;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
@@ -49,7 +50,12 @@ public final class MetadataDb implements AutoCloseable {
                 s.execute("PRAGMA busy_timeout=10000");
                 s.execute("PRAGMA foreign_keys=ON");
             }
-            Scheduler thread = Schedulers.newSingle("stowage-metadata", true);
+            // A plain executor thread, not Schedulers.newSingle: those are marked non-blocking, and JDBC blocks.
+            Scheduler thread = Schedulers.fromExecutorService(Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "stowage-metadata");
+                t.setDaemon(true);
+                return t;
+            }), "stowage-metadata");
             return new MetadataDb(c, thread);
         } catch (Exception e) {
             throw ContentException.internal("metadata db " + file + ": " + e.getMessage(), e);

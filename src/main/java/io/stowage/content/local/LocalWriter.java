@@ -31,7 +31,7 @@ import reactor.core.publisher.Sinks;
 final class LocalWriter implements Writer {
     /** Hash state and offset of the data since the last reset. */
     private static final class Generation {
-        final MessageDigest md;
+        MessageDigest md;
         long offset;
         /** An I/O failed after its bytes were hashed: file and hash must be resynchronised before going on. */
         boolean dirty;
@@ -292,10 +292,9 @@ final class LocalWriter implements Writer {
         return Mono.<Void>fromCallable(() -> {
             channel.truncate(g.offset);
             MessageDigest md = store.hashFile(dir.resolve(IngestFiles.DATA), g.offset, algorithm);
-            synchronized (this) {
-                if (gen == g) {
-                    gen = new Generation(md, g.offset);
-                }
+            synchronized (g) {
+                g.md = md;
+                g.dirty = false;
             }
             return null;
         }).subscribeOn(store.blocking()).onErrorMap(e -> FileErrors.of("ref " + ref + ": resync", e));
@@ -356,6 +355,11 @@ final class LocalWriter implements Writer {
     @Override
     public Mono<Info> commit(long size, Digest expectedDigest, Map<String, String> labels) {
         return Mono.defer(() -> {
+            try {
+                Labels.validate(labels);
+            } catch (ContentException e) {
+                return close().then(Mono.error(e));
+            }
             Inflight prev;
             Generation g;
             synchronized (this) {
@@ -369,10 +373,7 @@ final class LocalWriter implements Writer {
             }
             return (prev == null ? Mono.<Void>empty() : prev.settled.asMono())
                     .then(Mono.defer(() -> g.dirty ? resync(g) : Mono.empty()))
-                    .then(Mono.fromCallable(() -> {
-                        Labels.validate(labels);
-                        return verifyAndMove(size, expectedDigest);
-                    }).subscribeOn(store.blocking()))
+                    .then(Mono.fromCallable(() -> verifyAndMove(size, expectedDigest)).subscribeOn(store.blocking()))
                     .flatMap(d -> store.recordCommit(d, commitSize(), labels));
         }).doOnEach(sig -> {
             if (sig.isOnNext() || sig.isOnError()) {
@@ -397,8 +398,11 @@ final class LocalWriter implements Writer {
             declared = expected;
         }
         actual = currentDigest();
-        channel.force(false);
-        channel.close();
+        try {
+            channel.force(false);
+        } finally {
+            channel.close();
+        }
         long wantSize = size > 0 ? size : declaredTotal;
         Digest want = expectedDigest != null ? expectedDigest : declared;
         if (wantSize > 0 && wantSize != written) {
