@@ -63,6 +63,7 @@ public interface IngestContract extends StoreUnderTest {
         Writer w = await(store.writer("c1", 256, c1.digest()));
         Instant postStart = Instant.now();
 
+        assertThat(w.ref()).isEqualTo("c1");
         Status st = await(w.status());
         assertThat(st.ref()).isEqualTo("c1");
         assertThat(st.offset()).isZero();

@@ -6,11 +6,15 @@ import static io.stowage.content.Await.awaitError;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.ByteBuffer;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
@@ -36,6 +40,8 @@ public interface LockContract extends StoreUnderTest {
 
         await(first.close());
         await(first.close());
+        awaitError(first.write(Mono.just(ByteBuffer.wrap(new byte[] {4}))), ErrorCode.FAILED_PRECONDITION);
+        awaitError(first.status(), ErrorCode.FAILED_PRECONDITION);
         Writer second = await(store.writer("locked", 0, null));
         assertThat(await(second.status()).offset()).isEqualTo(3);
         await(second.close());
@@ -58,6 +64,30 @@ public interface LockContract extends StoreUnderTest {
         awaitError(store.writer("shared", 0, null), ErrorCode.UNAVAILABLE);
         await(second.write(blob.chunks(500, 100)));
         assertThat(await(second.commit(0, null, Map.of())).digest()).isEqualTo(blob.digest());
+    }
+
+    @Test
+    default void manyWaitersOfOneRefEachGetTheLockInTurn(StoreFixture fx) {
+        ContentStore store = fx.store();
+        AtomicInteger holders = new AtomicInteger();
+        AtomicInteger maxHolders = new AtomicInteger();
+        Writer first = await(store.writer("contended", 0, null));
+        CompletableFuture<List<Long>> all = Flux.range(0, 16)
+                .flatMap(i -> Ingests.openWriter(store, "contended", 0, null).flatMap(w -> {
+                    maxHolders.accumulateAndGet(holders.incrementAndGet(), Math::max);
+                    return w.write(Mono.just(ByteBuffer.wrap(new byte[] {i.byteValue()})))
+                            .doOnNext(offset -> holders.decrementAndGet())
+                            .flatMap(offset -> w.close().thenReturn(offset));
+                }), 16)
+                .collectList().toFuture();
+        assertThat(all).isNotDone();
+        await(first.close());
+
+        List<Long> offsets = await(Mono.fromFuture(all));
+        assertThat(offsets).as("each waiter appended one byte in turn")
+                .containsExactlyInAnyOrderElementsOf(LongStream.rangeClosed(1, 16).boxed().toList());
+        assertThat(maxHolders).as("writers holding the ref at once").hasValue(1);
+        assertThat(await(store.status("contended")).offset()).isEqualTo(16);
     }
 
     @Test

@@ -22,7 +22,7 @@ import reactor.core.publisher.Sinks;
 public interface ResetContract extends StoreUnderTest {
 
     @Test
-    default void writeAtZeroResetsTheIngestWhileHoldingTheLock(StoreFixture fx) {
+    default void writeAtZeroResetsTheIngestWhileHoldingTheLock(StoreFixture fx) throws Exception {
         ContentStore store = fx.store();
         Blob first = Blob.random(3000, 501);
         Blob second = Blob.random(2000, 502);
@@ -30,7 +30,16 @@ public interface ResetContract extends StoreUnderTest {
         await(w.write(first.chunks(500)));
         Status before = await(w.status());
 
-        assertThat(await(w.write(0, second.chunks(500)))).isEqualTo(second.size());
+        Sinks.Many<ByteBuffer> resetData = Sinks.many().unicast().onBackpressureBuffer();
+        CountDownLatch started = new CountDownLatch(1);
+        CompletableFuture<Long> reset = w.write(0, resetData.asFlux().doOnNext(b -> started.countDown()))
+                .toFuture();
+        second.chunks(500).take(1).subscribe(resetData::tryEmitNext);
+        assertThat(started.await(Await.TIMEOUT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+        awaitError(store.writer("reset", 0, null), ErrorCode.UNAVAILABLE);
+        second.chunks(500).skip(1).subscribe(resetData::tryEmitNext, e -> { }, resetData::tryEmitComplete);
+        assertThat(reset.get(Await.TIMEOUT.toSeconds(), TimeUnit.SECONDS)).isEqualTo(second.size());
+
         Status st = await(w.status());
         assertThat(st.offset()).isEqualTo(second.size());
         assertThat(st.startedAt()).isEqualTo(before.startedAt());

@@ -187,6 +187,7 @@ public interface ResumeContract extends StoreUnderTest {
 
         store = fx.restart();
 
+        awaitError(w.status(), ErrorCode.FAILED_PRECONDITION);
         assertThat(awaitAll(store.listStatuses())).extracting(Status::ref)
                 .containsExactlyInAnyOrder("mid", "closed-before");
         Status listed = await(store.status("mid"));
