@@ -19,8 +19,6 @@ import org.junit.jupiter.api.Test;
  * different total; a restart of the store mid-ingest. Part of {@link ContentStoreContract}.
  */
 public interface ResumeContract extends StoreUnderTest {
-    int[] SIZES = {500, 5_000, 50_000};
-    double[] FRACTIONS = {0.0, 0.1, 0.5, 0.9, 1.0};
 
     /** Finishes a reopened ingest that holds the first {@code written} bytes of {@code blob}, committing it. */
     @FunctionalInterface
@@ -30,8 +28,8 @@ public interface ResumeContract extends StoreUnderTest {
 
     private static void checkResume(ContentStore store, String name, Finish finish) {
         long seed = 200;
-        for (int size : SIZES) {
-            for (double fraction : FRACTIONS) {
+        for (int size : new int[] {500, 5_000, 50_000}) {
+            for (double fraction : new double[] {0.0, 0.1, 0.5, 0.9, 1.0}) {
                 Blob blob = Blob.random(size, seed++);
                 int limit = (int) (size * fraction);
                 String ref = name + "-" + size + "-" + limit;
