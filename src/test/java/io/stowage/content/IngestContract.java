@@ -283,4 +283,26 @@ public interface IngestContract extends StoreUnderTest {
         assertThat(awaitAll(store.walk())).hasSize(64);
         assertThat(awaitAll(store.listStatuses())).isEmpty();
     }
+
+    @Test
+    default void aFailingSourceKeepsWhatLandedAndTheWriterStaysUsable(StoreFixture fx) {
+        ContentStore store = fx.store();
+        Blob blob = Blob.random(5000, 61);
+        IllegalStateException boom = new IllegalStateException("source failed");
+        Writer w = await(store.writer("failing-source", blob.size(), blob.digest()));
+
+        Throwable error = w.write(Flux.concat(blob.prefix(3000).chunks(1000), Flux.error(boom)))
+                .materialize().block(Await.TIMEOUT).getThrowable();
+        assertThat(error).as("the write fails with the source's error").isNotNull();
+        assertThat(error == boom || error.getCause() == boom || error.getMessage().contains("source failed"))
+                .as("%s reports the source's error", error).isTrue();
+
+        Status st = await(w.status());
+        assertThat(st.offset()).as("whole buffers land").isIn(0L, 1000L, 2000L, 3000L);
+        assertThat(await(w.digest())).as("digest of what landed").isEqualTo(blob.prefix((int) st.offset()).digest());
+        awaitError(store.writer("failing-source", 0, null), ErrorCode.UNAVAILABLE);
+        assertThat(await(w.write(st.offset(), blob.chunks((int) st.offset(), 1000)))).isEqualTo(blob.size());
+        assertThat(await(w.commit(0, null, Map.of())).digest()).isEqualTo(blob.digest());
+        assertThat(bytes(store.read(blob.digest()))).isEqualTo(blob.bytes());
+    }
 }
