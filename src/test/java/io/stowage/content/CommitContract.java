@@ -198,7 +198,7 @@ public interface CommitContract extends StoreUnderTest {
         ContentStore store = fx.store();
         Blob blob = Blob.random(300, 151);
         Writer w = await(store.writer("over", 200, null));
-        awaitError(w.write(blob.chunks(50)), ErrorCode.FAILED_PRECONDITION);
+        awaitError(w.write(blob.chunks(50)), ErrorCode.INVALID_ARGUMENT);
         Status st = await(w.status());
         assertThat(st.offset()).as("data before the failing write stays").isLessThanOrEqualTo(200);
         assertThat(await(w.digest())).isEqualTo(blob.prefix((int) st.offset()).digest());
