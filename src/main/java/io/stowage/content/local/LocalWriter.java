@@ -155,7 +155,8 @@ final class LocalWriter implements Writer {
         Mono<Void> ready = g.dirty ? resync(g) : Mono.empty();
         return ready.thenMany(Flux.from(data))
                 .takeUntilOther(mine.cancel.asMono())
-                .concatMap(buf -> chunk(mine, g, buf), 1)
+                // BOUNDARY: a source error waits for the chunk in flight, so status and digest agree afterwards
+                .concatMapDelayError(buf -> chunk(mine, g, buf), false, 1)
                 .then(Mono.fromCallable(() -> {
                     synchronized (this) {
                         if (mine.cancelled) {
