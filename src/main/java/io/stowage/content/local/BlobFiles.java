@@ -1,0 +1,14 @@
+package io.stowage.content.local;
+
+import io.stowage.content.Digest;
+import java.nio.file.Path;
+
+/**
+ * Implemented by stores whose committed blobs are plain files, so a server can send them zero-copy. The file is
+ * immutable once committed; it may be deleted at any time, so callers check existence (e.g. through
+ * {@code info}) and handle a missing file. Thread-safe.
+ */
+public interface BlobFiles {
+    /** Where the committed blob {@code digest} is (or would be) stored. Does no I/O. */
+    Path blobFile(Digest digest);
+}

@@ -1,0 +1,68 @@
+package io.stowage.content.local;
+
+import io.stowage.content.Digest;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+
+/**
+ * The on-disk layout of a local store, drawn once:
+ *
+ * <pre>
+ * ROOT/
+ *   blobs/
+ *     sha256/&lt;hex&gt;            committed content, read-only, named by its digest
+ *     sha512/&lt;hex&gt;
+ *   ingest/
+ *     &lt;sha256 of ref&gt;/         one directory per ingest, created atomically (built under .tmp-*, renamed)
+ *       ref                     the ref, UTF-8
+ *       data                    the bytes written so far
+ *       startedat               RFC 3339 timestamps
+ *       updatedat               (written on close; the data file's mtime counts when later)
+ *       total                   declared size, absent when not declared
+ *       expected                declared digest, absent when not declared
+ *     .tmp-&lt;random&gt;/          an ingest directory being created; removed on open
+ *   metadata.db                 SQLite: labels and timestamps of committed content
+ * </pre>
+ *
+ * Refs never become path components: only the hex of their hash does, so a ref cannot make the store write
+ * outside its root. Digests are validated on creation, so they are safe as file names.
+ */
+final class BlobPaths {
+    private final Path root;
+    private final Path blobs;
+    private final Path ingest;
+
+    BlobPaths(Path root) {
+        this.root = root;
+        this.blobs = root.resolve("blobs");
+        this.ingest = root.resolve("ingest");
+    }
+
+    Path root() {
+        return root;
+    }
+
+    Path blobsDir() {
+        return blobs;
+    }
+
+    Path blobDir(String algorithm) {
+        return blobs.resolve(algorithm);
+    }
+
+    Path blob(Digest d) {
+        return blobs.resolve(d.algorithm()).resolve(d.hex());
+    }
+
+    Path ingestRoot() {
+        return ingest;
+    }
+
+    Path ingestDir(String ref) {
+        return ingest.resolve(Digest.sha256(ref.getBytes(StandardCharsets.UTF_8)).hex());
+    }
+
+    Path metadataDb() {
+        return root.resolve("metadata.db");
+    }
+}

@@ -1,0 +1,479 @@
+package io.stowage.content.local;
+
+import io.stowage.content.ContentException;
+import io.stowage.content.ContentStore;
+import io.stowage.content.Digest;
+import io.stowage.content.Info;
+import io.stowage.content.Labels;
+import io.stowage.content.RefLockEvents;
+import io.stowage.content.Refs;
+import io.stowage.content.Status;
+import io.stowage.content.Writer;
+import io.stowage.filters.Adaptors;
+import io.stowage.filters.Filter;
+import io.stowage.filters.Filters;
+import io.stowage.metadata.MetadataDb;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.AsynchronousFileChannel;
+import java.nio.channels.CompletionHandler;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * A content store on the local file system, following containerd's local store: ingests in per-ref directories
+ * guarded by in-process ref locks, committed blobs under their digest, labels and timestamps in the embedded
+ * {@link MetadataDb}. The layout is drawn in {@link BlobPaths}.
+ *
+ * <p>Blob data is written and read through {@link AsynchronousFileChannel}; every other file or database
+ * operation runs on the injected bounded scheduler (default {@link Schedulers#boundedElastic()}) or the database
+ * thread, never on the caller's thread. Thread-safe.
+ */
+public final class LocalContentStore implements ContentStore, RefLockEvents, BlobFiles {
+    private static final Logger log = LoggerFactory.getLogger(LocalContentStore.class);
+    static final int READ_CHUNK = 256 * 1024;
+
+    private final BlobPaths paths;
+    private final Scheduler blocking;
+    private final MetadataDb db;
+    private final BlobRecords records;
+    private final IngestLocks locks = new IngestLocks();
+    private final ConcurrentMap<String, LocalWriter> writers = new ConcurrentHashMap<>();
+
+    private LocalContentStore(BlobPaths paths, Scheduler blocking, MetadataDb db) {
+        this.paths = paths;
+        this.blocking = blocking;
+        this.db = db;
+        this.records = new BlobRecords(db);
+    }
+
+    /** Opens (creating if needed) the store under {@code root}. Blocks briefly: call it at start-up. */
+    public static LocalContentStore open(Path root) {
+        return open(root, Schedulers.boundedElastic());
+    }
+
+    /** As {@link #open(Path)}, running blocking file operations on {@code blocking}. */
+    public static LocalContentStore open(Path root, Scheduler blocking) {
+        BlobPaths paths = new BlobPaths(root.toAbsolutePath());
+        try {
+            Files.createDirectories(paths.blobsDir());
+            Files.createDirectories(paths.ingestRoot());
+            try (DirectoryStream<Path> ds = Files.newDirectoryStream(paths.ingestRoot(), ".tmp-*")) {
+                for (Path p : ds) {
+                    IngestFiles.wipe(p);
+                }
+            }
+        } catch (IOException e) {
+            throw FileErrors.of("store root " + root, e);
+        }
+        return new LocalContentStore(paths, blocking, MetadataDb.open(paths.metadataDb()));
+    }
+
+    /** The root directory of this store. */
+    public Path root() {
+        return paths.root();
+    }
+
+    Scheduler blocking() {
+        return blocking;
+    }
+
+    @Override
+    public Path blobFile(Digest digest) {
+        return paths.blob(digest);
+    }
+
+    // ---- Provider
+
+    @Override
+    public Flux<ByteBuffer> read(Digest digest, long offset, long length) {
+        if (offset < 0) {
+            return Flux.error(ContentException.invalidArgument("read " + digest + ": negative offset " + offset));
+        }
+        Path file = paths.blob(digest);
+        return Flux.usingWhen(
+                Mono.fromCallable(() -> AsynchronousFileChannel.open(file, StandardOpenOption.READ))
+                        .subscribeOn(blocking)
+                        .onErrorMap(NoSuchFileException.class,
+                                e -> ContentException.notFound("content " + digest + ": not found")),
+                ch -> readRange(ch, offset, length),
+                ch -> Mono.fromRunnable(() -> closeQuietly(ch)));
+    }
+
+    private Flux<ByteBuffer> readRange(AsynchronousFileChannel ch, long offset, long length) {
+        return Mono.fromCallable(ch::size).flatMapMany(size -> {
+            long end = length < 0 ? size : Math.min(size, offset + length);
+            if (offset >= end) {
+                return Flux.empty();
+            }
+            return Flux.<Long, Long>generate(() -> offset, (pos, sink) -> {
+                sink.next(pos);
+                long next = pos + READ_CHUNK;
+                if (next >= end) {
+                    sink.complete();
+                }
+                return next;
+            }).concatMap(pos -> readChunk(ch, pos, (int) Math.min(READ_CHUNK, end - pos)), 1);
+        });
+    }
+
+    private static Mono<ByteBuffer> readChunk(AsynchronousFileChannel ch, long pos, int len) {
+        return Mono.create(sink -> {
+            ByteBuffer buf = ByteBuffer.allocate(len);
+            ch.read(buf, pos, null, new CompletionHandler<Integer, Void>() {
+                @Override
+                public void completed(Integer n, Void att) {
+                    if (n < 0 || !buf.hasRemaining()) {
+                        sink.success(buf.flip());
+                    } else {
+                        ch.read(buf, pos + buf.position(), null, this);
+                    }
+                }
+
+                @Override
+                public void failed(Throwable e, Void att) {
+                    sink.error(FileErrors.of("read at " + pos, e));
+                }
+            });
+        });
+    }
+
+    // ---- ContentManager
+
+    @Override
+    public Mono<Info> info(Digest digest) {
+        return records.get(digest).map(java.util.Optional::of).defaultIfEmpty(java.util.Optional.empty())
+                .flatMap(row -> Mono.fromCallable(() -> {
+                    BasicFileAttributes a = statBlob(digest);
+                    return row.orElseGet(() -> synthesised(digest, a));
+                }).subscribeOn(blocking));
+    }
+
+    @Override
+    public Mono<Info> update(Info info, String... fieldpaths) {
+        return Mono.defer(() -> {
+            Labels.validate(info.labels());
+            for (String fp : fieldpaths) {
+                if (!fp.equals("labels") && !(fp.startsWith("labels.") && fp.length() > "labels.".length())) {
+                    throw ContentException.invalidArgument("update " + info.digest() + ": cannot update field "
+                            + fp + " (only labels and labels.<key> are mutable)");
+                }
+            }
+            Digest d = info.digest();
+            return Mono.fromCallable(() -> synthesised(d, statBlob(d))).subscribeOn(blocking)
+                    .flatMap(absent -> records.update(d, absent, current -> {
+                        Map<String, String> labels = applyLabels(current.labels(), info.labels(), fieldpaths);
+                        Labels.validate(labels);
+                        return current.withLabels(labels, later(current.updatedAt()));
+                    }));
+        });
+    }
+
+    static Map<String, String> applyLabels(Map<String, String> current, Map<String, String> given,
+                                           String... fieldpaths) {
+        if (fieldpaths.length == 0) {
+            return given;
+        }
+        Map<String, String> out = new HashMap<>(current);
+        for (String fp : fieldpaths) {
+            if (fp.equals("labels")) {
+                out = new HashMap<>(given);
+                continue;
+            }
+            String key = fp.substring("labels.".length());
+            String value = given.get(key);
+            if (value == null) {
+                out.remove(key);
+            } else {
+                out.put(key, value);
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public Flux<Info> walk(List<String> filters) {
+        return Flux.defer(() -> {
+            Filter filter = Filters.parse(filters);
+            return listBlobs()
+                    .buffer(256)
+                    .concatMap(batch -> records.getAll(batch).flatMapMany(rows -> Flux.fromIterable(batch)
+                            .concatMap(d -> rows.containsKey(d) ? Mono.just(rows.get(d))
+                                    : Mono.fromCallable(() -> synthesised(d, statBlob(d)))
+                                    .subscribeOn(blocking)
+                                    .onErrorResume(e -> ContentException.is(e, io.stowage.content.ErrorCode.NOT_FOUND),
+                                            e -> Mono.empty()))), 1)
+                    .filter(info -> filter.matches(Adaptors.forInfo(info)));
+        });
+    }
+
+    private Flux<Digest> listBlobs() {
+        return Flux.fromIterable(List.of(Digest.SHA256, Digest.SHA512))
+                .concatMap(alg -> Flux.using(
+                        () -> Files.isDirectory(paths.blobDir(alg))
+                                ? Files.newDirectoryStream(paths.blobDir(alg)) : null,
+                        ds -> ds == null ? Flux.<Path>empty() : Flux.fromIterable(ds),
+                        ds -> {
+                            if (ds != null) {
+                                closeQuietly(ds);
+                            }
+                        })
+                        .subscribeOn(blocking)
+                        .<Digest>handle((p, sink) -> {
+                            try {
+                                sink.next(new Digest(alg, p.getFileName().toString()));
+                            } catch (ContentException e) {
+                                // not a blob (a stray file): skip it
+                            }
+                        }));
+    }
+
+    @Override
+    public Mono<Void> delete(Digest digest) {
+        return Mono.<Void>fromCallable(() -> {
+            try {
+                Files.delete(paths.blob(digest));
+            } catch (NoSuchFileException e) {
+                throw ContentException.notFound("content " + digest + ": not found");
+            }
+            return null;
+        }).subscribeOn(blocking).onErrorMap(e -> FileErrors.of("delete " + digest, e))
+                .then(records.delete(digest));
+    }
+
+    // ---- IngestManager
+
+    @Override
+    public Mono<Status> status(String ref) {
+        return Mono.defer(() -> {
+            Refs.validate(ref);
+            LocalWriter w = writers.get(ref);
+            if (w != null) {
+                return Mono.just(w.snapshot());
+            }
+            return Mono.fromCallable(() -> {
+                Status st = IngestFiles.read(paths.ingestDir(ref));
+                if (st == null || !st.ref().equals(ref)) {
+                    throw ContentException.notFound("ingest " + ref + ": not found");
+                }
+                return st;
+            }).subscribeOn(blocking);
+        });
+    }
+
+    @Override
+    public Flux<Status> listStatuses(List<String> filters) {
+        return Flux.defer(() -> {
+            Filter filter = Filters.parse(filters);
+            return Flux.using(() -> Files.newDirectoryStream(paths.ingestRoot()),
+                            ds -> Flux.fromIterable(ds), LocalContentStore::closeQuietly)
+                    .subscribeOn(blocking)
+                    .filter(p -> !p.getFileName().toString().startsWith("."))
+                    .<Status>handle((p, sink) -> {
+                        Status st = IngestFiles.read(p);
+                        if (st != null) {
+                            LocalWriter w = writers.get(st.ref());
+                            sink.next(w != null ? w.snapshot() : st);
+                        }
+                    })
+                    .filter(st -> filter.matches(Adaptors.forStatus(st)));
+        });
+    }
+
+    @Override
+    public Mono<Void> abort(String ref) {
+        return Mono.defer(() -> {
+            Refs.validate(ref);
+            LocalWriter w = writers.get(ref);
+            if (w != null) {
+                return w.abort();
+            }
+            locks.lock(ref);
+            return Mono.<Void>fromCallable(() -> {
+                Path dir = paths.ingestDir(ref);
+                if (!IngestFiles.exists(dir)) {
+                    throw ContentException.notFound("ingest " + ref + ": not found");
+                }
+                IngestFiles.wipe(dir);
+                return null;
+            }).subscribeOn(blocking)
+                    .onErrorMap(e -> FileErrors.of("abort " + ref, e))
+                    .doFinally(s -> locks.unlock(ref));
+        });
+    }
+
+    // ---- Ingester
+
+    @Override
+    public Mono<Writer> writer(String ref, long total, Digest expected) {
+        return Mono.defer(() -> {
+            Refs.validate(ref);
+            if (total < 0) {
+                throw ContentException.invalidArgument("ref " + ref + ": negative total " + total);
+            }
+            locks.lock(ref);
+            return Mono.fromCallable(() -> openWriter(ref, total, expected))
+                    .subscribeOn(blocking)
+                    .onErrorMap(e -> FileErrors.of("ref " + ref + ": open", e))
+                    .doOnNext(w -> writers.put(ref, w))
+                    .doOnError(e -> locks.unlock(ref))
+                    .doOnCancel(() -> locks.unlock(ref))
+                    .map(w -> (Writer) w);
+        });
+    }
+
+    private LocalWriter openWriter(String ref, long total, Digest expected) throws IOException {
+        Path dir = paths.ingestDir(ref);
+        if (expected != null && Files.exists(paths.blob(expected))) {
+            IngestFiles.wipe(dir);
+            throw ContentException.alreadyExists("content " + expected + ": already exists");
+        }
+        Status st = IngestFiles.exists(dir) ? IngestFiles.read(dir) : null;
+        if (st != null && !st.ref().equals(ref)) {
+            st = null;
+        }
+        if (st != null && total > 0 && st.total() > 0 && total != st.total()) {
+            log.debug("ref {}: total {} differs from stored {}, restarting the ingest", ref, total, st.total());
+            st = null;
+        }
+        if (st == null) {
+            Instant now = Instant.now();
+            IngestFiles.create(paths.ingestRoot(), dir, ref, now, total, expected);
+            st = new Status(ref, 0, total, expected, now, now);
+        } else {
+            long t = total > 0 ? total : st.total();
+            Digest e = expected != null ? expected : st.expected();
+            if (t != st.total()) {
+                IngestFiles.writeField(dir, IngestFiles.TOTAL, Long.toString(t));
+            }
+            if (!Objects.equals(e, st.expected())) {
+                IngestFiles.writeField(dir, IngestFiles.EXPECTED, e.toString());
+            }
+            st = new Status(ref, st.offset(), t, e, st.startedAt(), st.updatedAt());
+        }
+        String alg = st.expected() != null ? st.expected().algorithm() : Digest.SHA256;
+        Path data = dir.resolve(IngestFiles.DATA);
+        MessageDigest md = hashFile(data, st.offset(), alg);
+        AsynchronousFileChannel ch = AsynchronousFileChannel.open(data, StandardOpenOption.WRITE,
+                StandardOpenOption.READ);
+        return new LocalWriter(this, ref, dir, ch, st, md);
+    }
+
+    /** Hashes the first {@code length} bytes of a file. Blocking. */
+    MessageDigest hashFile(Path file, long length, String algorithm) throws IOException {
+        MessageDigest md = Digest.newMessageDigest(algorithm);
+        if (length == 0) {
+            return md;
+        }
+        ByteBuffer buf = ByteBuffer.allocate(1 << 20);
+        try (FileChannel fc = FileChannel.open(file, StandardOpenOption.READ)) {
+            long left = length;
+            while (left > 0) {
+                buf.clear().limit((int) Math.min(buf.capacity(), left));
+                int n = fc.read(buf);
+                if (n < 0) {
+                    break;
+                }
+                md.update(buf.flip());
+                left -= n;
+            }
+        }
+        return md;
+    }
+
+    /** Moves a verified ingest's data under its digest. Blocking; called by the writer on commit. */
+    void moveToBlobs(Path ingestDir, Digest digest) throws IOException {
+        Path target = paths.blob(digest);
+        if (Files.exists(target)) {
+            IngestFiles.wipe(ingestDir);
+            throw ContentException.alreadyExists("content " + digest + ": already exists");
+        }
+        Path data = ingestDir.resolve(IngestFiles.DATA);
+        Files.setPosixFilePermissions(data, PosixFilePermissions.fromString("r--r--r--"));
+        Path dir = target.getParent();
+        Files.createDirectories(dir);
+        try {
+            Files.move(data, target);
+        } catch (FileAlreadyExistsException e) {
+            IngestFiles.wipe(ingestDir);
+            throw ContentException.alreadyExists("content " + digest + ": already exists");
+        }
+        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+            d.force(true);
+        }
+        IngestFiles.wipe(ingestDir);
+    }
+
+    Mono<Info> recordCommit(Digest digest, long size, Map<String, String> labels) {
+        Instant now = Instant.now();
+        Info info = new Info(digest, size, now, now, labels);
+        return records.put(info).thenReturn(info);
+    }
+
+    /** Ends a writer's hold on its ref; idempotent. */
+    void release(LocalWriter w) {
+        if (writers.remove(w.ref(), w)) {
+            locks.unlock(w.ref());
+        }
+    }
+
+    @Override
+    public Mono<Void> whenUnlocked(String ref) {
+        return locks.whenUnlocked(ref);
+    }
+
+    private BasicFileAttributes statBlob(Digest d) throws IOException {
+        try {
+            return Files.readAttributes(paths.blob(d), BasicFileAttributes.class);
+        } catch (NoSuchFileException e) {
+            throw ContentException.notFound("content " + d + ": not found");
+        }
+    }
+
+    private static Info synthesised(Digest d, BasicFileAttributes a) {
+        Instant t = a.lastModifiedTime().toInstant();
+        return new Info(d, a.size(), t, t, Map.of());
+    }
+
+    private static Instant later(Instant previous) {
+        Instant now = Instant.now();
+        return previous == null || now.isAfter(previous) ? now : previous.plusNanos(1);
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        try {
+            c.close();
+        } catch (Exception e) {
+            log.debug("close failed", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        List<LocalWriter> open = new ArrayList<>(writers.values());
+        Flux.fromIterable(open).flatMap(w -> w.close().onErrorResume(e -> Mono.empty())).blockLast();
+        db.close();
+    }
+}

@@ -1,0 +1,478 @@
+package io.stowage.content.local;
+
+import io.stowage.content.ContentException;
+import io.stowage.content.Digest;
+import io.stowage.content.Info;
+import io.stowage.content.Labels;
+import io.stowage.content.Status;
+import io.stowage.content.Writer;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.AsynchronousFileChannel;
+import java.nio.channels.CompletionHandler;
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.reactivestreams.Publisher;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.MonoSink;
+import reactor.core.publisher.Sinks;
+
+/**
+ * The writer of one ingest of a {@link LocalContentStore}. Data goes to the ingest's data file through an
+ * {@link AsynchronousFileChannel}, one buffer at a time; each buffer is hashed while its write is in flight.
+ *
+ * <p>State is guarded by {@code this}. A reset replaces the {@link Generation} (hash and offset) at once, so an
+ * I/O of the previous generation that completes late changes nothing, and waits for that I/O to land before
+ * truncating the file, so nothing of it survives the reset.
+ */
+final class LocalWriter implements Writer {
+    /** Hash state and offset of the data since the last reset. */
+    private static final class Generation {
+        MessageDigest md;
+        long offset;
+        /** An I/O failed after its bytes were hashed: file and hash must be resynchronised before going on. */
+        boolean dirty;
+
+        Generation(MessageDigest md, long offset) {
+            this.md = md;
+            this.offset = offset;
+        }
+    }
+
+    /** One write (or reset) occupying the writer, until its stream has ended and its last I/O has landed. */
+    private static final class Inflight {
+        final Sinks.Empty<Void> cancel = Sinks.empty();
+        final Sinks.Empty<Void> settled = Sinks.empty();
+        boolean cancelled;
+        boolean streaming = true;
+        boolean ioPending;
+    }
+
+    private final LocalContentStore store;
+    private final String ref;
+    private final java.nio.file.Path dir;
+    private final AsynchronousFileChannel channel;
+    private final Instant startedAt;
+    private final String algorithm;
+
+    private long total;
+    private Digest expected;
+    private Generation gen;
+    private Instant updatedAt;
+    private Inflight inflight;
+    private String endedBy;
+
+    LocalWriter(LocalContentStore store, String ref, java.nio.file.Path dir, AsynchronousFileChannel channel,
+                Status status, MessageDigest md) {
+        this.store = store;
+        this.ref = ref;
+        this.dir = dir;
+        this.channel = channel;
+        this.startedAt = status.startedAt();
+        this.updatedAt = status.updatedAt();
+        this.total = status.total();
+        this.expected = status.expected();
+        this.algorithm = md.getAlgorithm().equals("SHA-512") ? Digest.SHA512 : Digest.SHA256;
+        this.gen = new Generation(md, status.offset());
+    }
+
+    @Override
+    public String ref() {
+        return ref;
+    }
+
+    @Override
+    public Mono<Long> write(Publisher<ByteBuffer> data) {
+        return write(-1, data, true);
+    }
+
+    @Override
+    public Mono<Long> write(long offset, Publisher<ByteBuffer> data) {
+        if (offset < 0) {
+            return Mono.error(ContentException.invalidArgument("ref " + ref + ": negative offset " + offset));
+        }
+        return write(offset, data, false);
+    }
+
+    @Override
+    public Mono<Void> truncate(long size) {
+        if (size != 0) {
+            return Mono.error(ContentException.invalidArgument(
+                    "ref " + ref + ": truncate to " + size + " not supported, only to 0"));
+        }
+        return write(0, Flux.empty(), false).then();
+    }
+
+    private Mono<Long> write(long offset, Publisher<ByteBuffer> data, boolean append) {
+        return Mono.defer(() -> {
+            Inflight mine = new Inflight();
+            Mono<Void> before;
+            synchronized (this) {
+                checkOpen();
+                boolean reset = !append && offset == 0 && (gen.offset > 0 || inflight != null);
+                if (reset) {
+                    Inflight prev = inflight;
+                    inflight = mine;
+                    gen = new Generation(Digest.newMessageDigest(algorithm), 0);
+                    touch();
+                    before = (prev == null ? Mono.<Void>empty() : cancel(prev)).then(truncateFile());
+                } else if (inflight != null && inflight.streaming) {
+                    throw ContentException.failedPrecondition("ref " + ref + ": another write is in progress");
+                } else {
+                    before = inflight == null ? Mono.empty() : inflight.settled.asMono();
+                    inflight = mine;
+                }
+            }
+            return before.then(Mono.defer(() -> stream(mine, offset, data)))
+                    .doOnEach(sig -> {
+                        if (!sig.isOnSubscribe()) {
+                            streamEnded(mine);
+                        }
+                    })
+                    .doOnCancel(() -> streamEnded(mine));
+        });
+    }
+
+    private Mono<Long> stream(Inflight mine, long offset, Publisher<ByteBuffer> data) {
+        Generation g;
+        synchronized (this) {
+            checkOpen();
+            if (mine.cancelled) {
+                throw cancelledByReset();
+            }
+            g = gen;
+            if (offset >= 0 && offset != g.offset) {
+                throw ContentException.outOfRange("ref " + ref + ": write at offset " + offset
+                        + ", but the ingest is at " + g.offset + " (only the current offset or 0 to restart)",
+                        g.offset);
+            }
+        }
+        Mono<Void> ready = g.dirty ? resync(g) : Mono.empty();
+        return ready.thenMany(Flux.from(data))
+                .takeUntilOther(mine.cancel.asMono())
+                .concatMap(buf -> chunk(mine, g, buf), 1)
+                .then(Mono.fromCallable(() -> {
+                    synchronized (this) {
+                        if (mine.cancelled) {
+                            throw cancelledByReset();
+                        }
+                        return g.offset;
+                    }
+                }));
+    }
+
+    /** Writes one buffer at the generation's offset while hashing it; completes when both are done. */
+    private Mono<Void> chunk(Inflight mine, Generation g, ByteBuffer buf) {
+        int n = buf.remaining();
+        if (n == 0) {
+            return Mono.empty();
+        }
+        return Mono.create(sink -> {
+            long pos;
+            synchronized (this) {
+                if (mine.cancelled || gen != g) {
+                    sink.success();
+                    return;
+                }
+                pos = g.offset;
+                if (total > 0 && pos + n > total) {
+                    sink.error(ContentException.invalidArgument("ref " + ref + ": write of " + n + " bytes at "
+                            + pos + " goes past the declared total " + total));
+                    return;
+                }
+                mine.ioPending = true;
+            }
+            ChunkIo io = new ChunkIo(mine, g, buf.duplicate(), pos, n, sink);
+            channel.write(io.data, pos, null, io);
+            synchronized (g) {
+                g.md.update(buf.duplicate());
+            }
+            io.partDone(null);
+        });
+    }
+
+    /** Completion of one chunk: the write (possibly in several parts) and the hash, in any order. */
+    private final class ChunkIo implements CompletionHandler<Integer, Void> {
+        final Inflight mine;
+        final Generation g;
+        final ByteBuffer data;
+        final long pos;
+        final int n;
+        final MonoSink<Void> sink;
+        final AtomicInteger parts = new AtomicInteger(2);
+        volatile Throwable failure;
+
+        ChunkIo(Inflight mine, Generation g, ByteBuffer data, long pos, int n, MonoSink<Void> sink) {
+            this.mine = mine;
+            this.g = g;
+            this.data = data;
+            this.pos = pos;
+            this.n = n;
+            this.sink = sink;
+        }
+
+        @Override
+        public void completed(Integer written, Void att) {
+            if (data.hasRemaining()) {
+                channel.write(data, pos + (n - data.remaining()), null, this);
+            } else {
+                partDone(null);
+            }
+        }
+
+        @Override
+        public void failed(Throwable e, Void att) {
+            partDone(e);
+        }
+
+        void partDone(Throwable e) {
+            if (e != null) {
+                failure = e;
+            }
+            if (parts.decrementAndGet() != 0) {
+                return;
+            }
+            Throwable f = failure;
+            synchronized (LocalWriter.this) {
+                mine.ioPending = false;
+                if (gen == g) {
+                    if (f == null) {
+                        g.offset = pos + n;
+                        touch();
+                    } else {
+                        g.dirty = true;
+                    }
+                }
+                settleIfDone(mine);
+            }
+            if (f == null) {
+                sink.success();
+            } else {
+                sink.error(FileErrors.of("ref " + ref + ": write at " + pos, f));
+            }
+        }
+    }
+
+    private void streamEnded(Inflight mine) {
+        synchronized (this) {
+            mine.streaming = false;
+            settleIfDone(mine);
+        }
+    }
+
+    private void settleIfDone(Inflight mine) {
+        if (!mine.streaming && !mine.ioPending) {
+            if (inflight == mine) {
+                inflight = null;
+            }
+            mine.settled.tryEmitEmpty();
+        }
+    }
+
+    private Mono<Void> cancel(Inflight prev) {
+        synchronized (this) {
+            prev.cancelled = true;
+        }
+        prev.cancel.tryEmitEmpty();
+        return prev.settled.asMono();
+    }
+
+    private Mono<Void> truncateFile() {
+        return Mono.<Void>fromCallable(() -> {
+            channel.truncate(0);
+            return null;
+        }).subscribeOn(store.blocking()).onErrorMap(e -> FileErrors.of("ref " + ref + ": truncate", e));
+    }
+
+    /** After a failed write: cut the file back to what is known to be written and rehash it. */
+    private Mono<Void> resync(Generation g) {
+        return Mono.<Void>fromCallable(() -> {
+            channel.truncate(g.offset);
+            MessageDigest md = store.hashFile(dir.resolve(IngestFiles.DATA), g.offset, algorithm);
+            synchronized (g) {
+                g.md = md;
+                g.dirty = false;
+            }
+            return null;
+        }).subscribeOn(store.blocking()).onErrorMap(e -> FileErrors.of("ref " + ref + ": resync", e));
+    }
+
+    private void touch() {
+        Instant now = Instant.now();
+        // Keep updatedAt strictly increasing so that every write is visible in it.
+        updatedAt = now.isAfter(updatedAt) ? now : updatedAt.plusNanos(1);
+    }
+
+    private void checkOpen() {
+        if (endedBy != null) {
+            throw ContentException.failedPrecondition("ref " + ref + ": writer is " + endedBy);
+        }
+    }
+
+    private ContentException cancelledByReset() {
+        return ContentException.failedPrecondition("ref " + ref + ": write cancelled by a reset at offset 0");
+    }
+
+    @Override
+    public Mono<Status> status() {
+        return Mono.fromCallable(() -> {
+            synchronized (this) {
+                checkOpen();
+                return snapshot();
+            }
+        });
+    }
+
+    synchronized Status snapshot() {
+        return new Status(ref, gen.offset, total, expected, startedAt, updatedAt);
+    }
+
+    @Override
+    public Mono<Digest> digest() {
+        return Mono.defer(() -> {
+            Generation g;
+            synchronized (this) {
+                checkOpen();
+                g = gen;
+            }
+            return (g.dirty ? resync(g) : Mono.<Void>empty()).then(Mono.fromCallable(this::currentDigest));
+        });
+    }
+
+    private Digest currentDigest() throws CloneNotSupportedException {
+        Generation g;
+        synchronized (this) {
+            g = gen;
+        }
+        synchronized (g) {
+            return Digest.fromBytes(algorithm, ((MessageDigest) g.md.clone()).digest());
+        }
+    }
+
+    @Override
+    public Mono<Info> commit(long size, Digest expectedDigest, Map<String, String> labels) {
+        return Mono.defer(() -> {
+            try {
+                Labels.validate(labels);
+            } catch (ContentException e) {
+                return close().then(Mono.error(e));
+            }
+            Inflight prev;
+            Generation g;
+            synchronized (this) {
+                checkOpen();
+                if (inflight != null && inflight.streaming) {
+                    throw ContentException.failedPrecondition("ref " + ref + ": commit while a write is in progress");
+                }
+                endedBy = "ended by its commit";
+                prev = inflight;
+                g = gen;
+            }
+            return (prev == null ? Mono.<Void>empty() : prev.settled.asMono())
+                    .then(Mono.defer(() -> g.dirty ? resync(g) : Mono.empty()))
+                    .then(Mono.fromCallable(() -> verifyAndMove(size, expectedDigest)).subscribeOn(store.blocking()))
+                    .flatMap(d -> store.recordCommit(d, commitSize(), labels));
+        }).doOnEach(sig -> {
+            if (sig.isOnNext() || sig.isOnError()) {
+                store.release(this);
+            }
+        }).doOnCancel(() -> store.release(this));
+    }
+
+    private synchronized long commitSize() {
+        return gen.offset;
+    }
+
+    /** Runs on the blocking scheduler: sync, check, then move the data under its digest. */
+    private Digest verifyAndMove(long size, Digest expectedDigest) throws Exception {
+        long written;
+        Digest actual;
+        long declaredTotal;
+        Digest declared;
+        synchronized (this) {
+            written = gen.offset;
+            declaredTotal = total;
+            declared = expected;
+        }
+        actual = currentDigest();
+        try {
+            channel.force(false);
+        } finally {
+            channel.close();
+        }
+        long wantSize = size > 0 ? size : declaredTotal;
+        Digest want = expectedDigest != null ? expectedDigest : declared;
+        if (wantSize > 0 && wantSize != written) {
+            persistUpdatedAt();
+            throw ContentException.failedPrecondition("ref " + ref + ": unexpected commit size " + written
+                    + ", expected " + wantSize);
+        }
+        if (want != null && !want.equals(actual)) {
+            persistUpdatedAt();
+            throw ContentException.failedPrecondition("ref " + ref + ": unexpected commit digest " + actual
+                    + ", expected " + want);
+        }
+        store.moveToBlobs(dir, actual);
+        return actual;
+    }
+
+    private void persistUpdatedAt() {
+        try {
+            Instant t;
+            synchronized (this) {
+                t = updatedAt;
+            }
+            IngestFiles.writeField(dir, IngestFiles.UPDATED_AT, t.toString());
+        } catch (IOException e) {
+            // the data file's mtime stands in for it
+        }
+    }
+
+    @Override
+    public Mono<Void> close() {
+        return end("closed", false);
+    }
+
+    /** Ends the writer because its ref was aborted: the ingest is removed. */
+    Mono<Void> abort() {
+        return end("aborted", true);
+    }
+
+    private Mono<Void> end(String how, boolean remove) {
+        return Mono.defer(() -> {
+            Inflight prev;
+            synchronized (this) {
+                if (endedBy != null) {
+                    if (!remove) {
+                        return Mono.empty();
+                    }
+                } else {
+                    endedBy = how;
+                }
+                prev = inflight;
+            }
+            return (prev == null ? Mono.<Void>empty() : cancel(prev))
+                    .then(Mono.<Void>fromCallable(() -> {
+                        if (channel.isOpen()) {
+                            channel.close();
+                        }
+                        if (remove) {
+                            IngestFiles.wipe(dir);
+                        } else {
+                            persistUpdatedAt();
+                        }
+                        return null;
+                    }).subscribeOn(store.blocking()))
+                    .onErrorMap(e -> FileErrors.of("ref " + ref + ": " + how, e))
+                    .doOnEach(sig -> {
+                        if (sig.isOnComplete() || sig.isOnError()) {
+                            store.release(this);
+                        }
+                    })
+                    .doOnCancel(() -> store.release(this));
+        });
+    }
+}

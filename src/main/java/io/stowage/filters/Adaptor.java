@@ -1,0 +1,3 @@
+package io.stowage.filters;
+import java.util.*;
+public interface Adaptor { Optional<String> field(List<String> p); }

@@ -1,0 +1,2 @@
+package io.stowage.filters;
+public interface Filter { boolean matches(Adaptor a); }

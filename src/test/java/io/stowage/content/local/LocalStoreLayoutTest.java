@@ -1,0 +1,157 @@
+package io.stowage.content.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.stowage.content.ContentException;
+import io.stowage.content.Digest;
+import io.stowage.content.ErrorCode;
+import io.stowage.content.Info;
+import io.stowage.content.Status;
+import io.stowage.content.Writer;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/** What only the local store promises: its disk layout, and how it treats what it finds on disk. */
+class LocalStoreLayoutTest {
+    private static final Duration T = Duration.ofSeconds(30);
+
+    @TempDir
+    Path root;
+
+    private LocalContentStore store;
+
+    @AfterEach
+    void close() {
+        if (store != null) {
+            store.close();
+        }
+    }
+
+    private static byte[] random(int n, long seed) {
+        byte[] b = new byte[n];
+        new Random(seed).nextBytes(b);
+        return b;
+    }
+
+    private static Flux<ByteBuffer> chunks(byte[] data, int chunk) {
+        return Flux.range(0, (data.length + chunk - 1) / chunk)
+                .map(i -> ByteBuffer.wrap(data, i * chunk, Math.min(chunk, data.length - i * chunk)));
+    }
+
+    @Test
+    void committedBlobIsAReadOnlyFileNamedByItsDigest() throws Exception {
+        store = LocalContentStore.open(root);
+        byte[] data = random(300_000, 1);
+        Digest d = Digest.sha256(data);
+        Writer w = store.writer("layer", data.length, d).block(T);
+        w.write(chunks(data, 8192)).block(T);
+        Info info = w.commit(0, null, Map.of("k", "v")).block(T);
+
+        Path blob = root.resolve("blobs/sha256").resolve(d.hex());
+        assertThat(blob).exists().hasBinaryContent(data);
+        assertThat(Files.getPosixFilePermissions(blob))
+                .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.GROUP_READ,
+                        PosixFilePermission.OTHERS_READ);
+        assertThat(info.digest()).isEqualTo(d);
+        assertThat(info.size()).isEqualTo(data.length);
+        try (Stream<Path> s = Files.list(root.resolve("ingest"))) {
+            assertThat(s).isEmpty();
+        }
+        assertThat(store.blobFile(d)).isEqualTo(blob);
+    }
+
+    @Test
+    void refsThatLookLikePathsStayInsideTheIngestDirectory() throws Exception {
+        store = LocalContentStore.open(root);
+        String ref = "../../../../etc/passwd/..//x";
+        Writer w = store.writer(ref, 0, null).block(T);
+        w.write(Mono.just(ByteBuffer.wrap("hello".getBytes(StandardCharsets.UTF_8)))).block(T);
+        w.close().block(T);
+
+        Path dir = root.resolve("ingest").resolve(Digest.sha256(ref.getBytes(StandardCharsets.UTF_8)).hex());
+        assertThat(dir.resolve("ref")).hasContent(ref);
+        assertThat(dir.resolve("data")).hasContent("hello");
+        try (Stream<Path> all = Files.walk(root.getParent(), 1)) {
+            assertThat(all).allMatch(p -> p.equals(root.getParent()) || p.startsWith(root)
+                    || !p.getFileName().toString().equals("x"));
+        }
+        assertThat(store.status(ref).block(T).offset()).isEqualTo(5);
+    }
+
+    @Test
+    void brokenIngestDirectoryIsTreatedAsAFreshIngest() throws Exception {
+        store = LocalContentStore.open(root);
+        Writer w = store.writer("broken", 0, null).block(T);
+        w.write(Mono.just(ByteBuffer.wrap(new byte[100]))).block(T);
+        w.close().block(T);
+        Path dir = root.resolve("ingest").resolve(Digest.sha256("broken".getBytes(StandardCharsets.UTF_8)).hex());
+        Files.delete(dir.resolve("startedat"));
+
+        assertThatThrownBy(() -> store.status("broken").block(T))
+                .isInstanceOfSatisfying(ContentException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_FOUND));
+        Writer again = store.writer("broken", 0, null).block(T);
+        Status st = again.status().block(T);
+        assertThat(st.offset()).isZero();
+        byte[] data = random(1000, 2);
+        again.write(Mono.just(ByteBuffer.wrap(data))).block(T);
+        assertThat(again.commit(1000, Digest.sha256(data), Map.of()).block(T).digest())
+                .isEqualTo(Digest.sha256(data));
+    }
+
+    @Test
+    void ingestWrittenByAProcessThatDiedResumesFromTheBytesOnDisk() throws Exception {
+        store = LocalContentStore.open(root);
+        byte[] data = random(50_000, 3);
+        Writer w = store.writer("crashy", data.length, Digest.sha256(data)).block(T);
+        w.write(Mono.just(ByteBuffer.wrap(data, 0, 20_000))).block(T);
+        // Simulate a crash: no close, the process state is gone; only the files remain.
+        Path dir = root.resolve("ingest").resolve(Digest.sha256("crashy".getBytes(StandardCharsets.UTF_8)).hex());
+        Path copy = Files.createTempDirectory("crash");
+        for (String f : new String[] {"ref", "data", "startedat", "updatedat", "total", "expected"}) {
+            Files.copy(dir.resolve(f), copy.resolve(f));
+        }
+        store.close();
+        for (String f : new String[] {"ref", "data", "startedat", "updatedat", "total", "expected"}) {
+            Files.copy(copy.resolve(f), dir.resolve(f), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+
+        store = LocalContentStore.open(root);
+        Writer resumed = store.writer("crashy", 0, null).block(T);
+        Status st = resumed.status().block(T);
+        assertThat(st.offset()).isEqualTo(20_000);
+        assertThat(st.total()).isEqualTo(data.length);
+        assertThat(st.expected()).isEqualTo(Digest.sha256(data));
+        byte[] prefix = java.util.Arrays.copyOf(data, 20_000);
+        assertThat(resumed.digest().block(T)).isEqualTo(Digest.sha256(prefix));
+        resumed.write(20_000, Mono.just(ByteBuffer.wrap(data, 20_000, 30_000))).block(T);
+        assertThat(resumed.commit(0, null, Map.of()).block(T).digest()).isEqualTo(Digest.sha256(data));
+    }
+
+    @Test
+    void labelsAndTimestampsSurviveARestart() {
+        store = LocalContentStore.open(root);
+        byte[] data = random(10, 4);
+        Writer w = store.writer("small", 0, null).block(T);
+        w.write(Mono.just(ByteBuffer.wrap(data))).block(T);
+        Info committed = w.commit(10, null, Map.of("a", "1")).block(T);
+        store.close();
+
+        store = LocalContentStore.open(root);
+        Info after = store.info(Digest.sha256(data)).block(T);
+        assertThat(after).isEqualTo(committed);
+        assertThat(after.labels()).containsEntry("a", "1");
+    }
+}
