@@ -59,13 +59,15 @@ public final class LocalContentStore implements ContentStore, RefLockEvents, Blo
     private final Scheduler blocking;
     private final MetadataDb db;
     private final BlobRecords records;
+    private final boolean ownsDb;
     private final IngestLocks locks = new IngestLocks();
     private final ConcurrentMap<String, LocalWriter> writers = new ConcurrentHashMap<>();
 
-    private LocalContentStore(BlobPaths paths, Scheduler blocking, MetadataDb db) {
+    private LocalContentStore(BlobPaths paths, Scheduler blocking, MetadataDb db, boolean ownsDb) {
         this.paths = paths;
         this.blocking = blocking;
         this.db = db;
+        this.ownsDb = ownsDb;
         this.records = new BlobRecords(db);
     }
 
@@ -76,6 +78,19 @@ public final class LocalContentStore implements ContentStore, RefLockEvents, Blo
 
     /** As {@link #open(Path)}, running blocking file operations on {@code blocking}. */
     public static LocalContentStore open(Path root, Scheduler blocking) {
+        BlobPaths paths = prepare(root);
+        return new LocalContentStore(paths, blocking, MetadataDb.open(paths.metadataDb()), true);
+    }
+
+    /**
+     * As {@link #open(Path, Scheduler)}, keeping labels and timestamps in a shared metadata database that the
+     * caller owns (the store does not close it).
+     */
+    public static LocalContentStore open(Path root, Scheduler blocking, MetadataDb db) {
+        return new LocalContentStore(prepare(root), blocking, db, false);
+    }
+
+    private static BlobPaths prepare(Path root) {
         BlobPaths paths = new BlobPaths(root.toAbsolutePath());
         try {
             Files.createDirectories(paths.blobsDir());
@@ -88,7 +103,7 @@ public final class LocalContentStore implements ContentStore, RefLockEvents, Blo
         } catch (IOException e) {
             throw FileErrors.of("store root " + root, e);
         }
-        return new LocalContentStore(paths, blocking, MetadataDb.open(paths.metadataDb()));
+        return paths;
     }
 
     /** The root directory of this store. */
@@ -474,6 +489,8 @@ public final class LocalContentStore implements ContentStore, RefLockEvents, Blo
     public void close() {
         List<LocalWriter> open = new ArrayList<>(writers.values());
         Flux.fromIterable(open).flatMap(w -> w.close().onErrorResume(e -> Mono.empty())).blockLast();
-        db.close();
+        if (ownsDb) {
+            db.close();
+        }
     }
 }
