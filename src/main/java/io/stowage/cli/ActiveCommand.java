@@ -13,11 +13,12 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import reactor.core.Exceptions;
 
 /**
  * {@code stowage content active [FILTER...] [--watch]}: the ingests in progress as {@code REF OFFSET TOTAL
  * UPDATED} (bytes, total {@code -} when not declared); with {@code --watch} a {@link ProgressView} refreshed every
- * {@code --interval} until interrupted.
+ * {@code --interval} until interrupted (Ctrl-C; an interrupt of the running thread ends it with status 0).
  */
 @Command(name = "active", mixinStandardHelpOptions = true,
         description = {"List ingests in progress with their offset and total, matching any FILTER",
@@ -57,6 +58,11 @@ final class ActiveCommand extends ContentSubcommand {
                 Thread.sleep(interval.toMillis());
             }
         } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            if (!(Exceptions.unwrap(e) instanceof InterruptedException)) {
+                throw e;
+            }
             Thread.currentThread().interrupt();
         }
         return 0;

@@ -19,7 +19,8 @@ class ProgressViewTest {
         assertThat(ProgressView.bar(status("r", 0, 1024))).isEqualTo("[>" + " ".repeat(29) + "]   0%  0 B / 1.0 KiB");
         assertThat(ProgressView.bar(status("r", 512, 1024)))
                 .isEqualTo("[" + "=".repeat(15) + ">" + " ".repeat(14) + "]  50%  512 B / 1.0 KiB");
-        assertThat(ProgressView.bar(status("r", 1024, 1024))).isEqualTo("[" + "=".repeat(30) + "] 100%  1.0 KiB / 1.0 KiB");
+        assertThat(ProgressView.bar(status("r", 1024, 1024)))
+                .isEqualTo("[" + "=".repeat(30) + "] 100%  1.0 KiB / 1.0 KiB");
         assertThat(ProgressView.bar(status("r", 3 << 20, 0))).contains("total unknown").endsWith("3.0 MiB");
     }
 
