@@ -3,9 +3,10 @@ package io.stowage.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.stowage.content.ContentException;
-import io.stowage.content.ErrorCode;
+import io.stowage.server.ErrorMapping;
 import java.io.IOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -45,15 +46,14 @@ final class PluginsCommand implements Callable<Integer> {
     }
 
     private static JsonNode parse(int status, String body) {
+        if (status / 100 != 2) {
+            throw ErrorMapping.fromWire(status, body.getBytes(StandardCharsets.UTF_8));
+        }
         JsonNode json;
         try {
             json = JSON.readTree(body);
         } catch (IOException e) {
             throw ContentException.internal("GET /v1/plugins: HTTP " + status + " with a body that is not JSON", e);
-        }
-        if (status / 100 != 2) {
-            throw new ContentException(ErrorCode.fromWireName(json.path("code").asText()),
-                    json.path("message").asText("GET /v1/plugins: HTTP " + status));
         }
         if (!json.isArray()) {
             throw ContentException.internal("GET /v1/plugins: expected a JSON array, got " + json.getNodeType(), null);
