@@ -7,8 +7,8 @@ import java.util.function.Supplier;
 
 /**
  * What {@link Plugin#init} receives: the plugin's name, the root directory, its config section and the initialised
- * instances of the types it requires. Valid during {@code init}, except {@link #plugins()}, whose supplier may be
- * kept and called at any time.
+ * instances of the types it requires. Meant to be used during {@code init}; the supplier of {@link #plugins()} may
+ * be kept and called at any time, from any thread.
  */
 public interface InitContext {
     /** The plugin's type. */
