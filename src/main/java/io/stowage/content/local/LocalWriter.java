@@ -10,6 +10,8 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.AsynchronousFileChannel;
 import java.nio.channels.CompletionHandler;
+import java.nio.file.Files;
+import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.Map;
@@ -365,7 +367,9 @@ final class LocalWriter implements Writer {
             synchronized (this) {
                 checkOpen();
                 if (inflight != null && inflight.streaming) {
-                    throw ContentException.failedPrecondition("ref " + ref + ": commit while a write is in progress");
+                    // A commit always ends the writer: the running write is cancelled, the data kept.
+                    return close().then(Mono.error(ContentException.failedPrecondition(
+                            "ref " + ref + ": commit while a write is in progress")));
                 }
                 endedBy = "ended by its commit";
                 prev = inflight;
@@ -426,6 +430,8 @@ final class LocalWriter implements Writer {
                 t = updatedAt;
             }
             IngestFiles.writeField(dir, IngestFiles.UPDATED_AT, t.toString());
+            // Align the data file's mtime, which status readers take when it is later than updatedat.
+            Files.setLastModifiedTime(dir.resolve(IngestFiles.DATA), FileTime.from(t));
         } catch (IOException e) {
             // the data file's mtime stands in for it
         }
