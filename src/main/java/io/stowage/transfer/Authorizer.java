@@ -38,6 +38,24 @@ final class Authorizer {
         this.options = options;
     }
 
+    /** The authorizers of a puller or pusher, one per registry, so tokens outlive a single transfer. */
+    static final class PerRegistry {
+        private final HttpClient http;
+        private final TransferOptions options;
+        private final ConcurrentHashMap<String, Authorizer> byRegistry = new ConcurrentHashMap<>();
+
+        PerRegistry(HttpClient http, TransferOptions options) {
+            this.http = http;
+            this.options = options;
+        }
+
+        RegistryClient client(Reference ref) {
+            Authorizer a = byRegistry.computeIfAbsent(ref.registry(), r -> new Authorizer(http,
+                    options.credentials().lookup(r).orElse(null), options));
+            return new RegistryClient(http, ref, options, a);
+        }
+    }
+
     /** The header value for a request needing {@code scopes}, or empty when none is known to be needed. */
     Mono<String> header(List<String> scopes) {
         Challenge c = challenge;

@@ -125,6 +125,8 @@ final class BlobFetch {
         }
         RegistryClient.Request req = r;
         return client.exchange(req, client.scopes(false), (res, body) -> answer(w, req, offset, ranged, res, body))
+                .onErrorMap(io.netty.handler.timeout.ReadTimeoutException.class, e -> new Stalled("no data for "
+                        + client.options().stallTimeout().toMillis() + " ms (from byte " + offset + ")"))
                 .then();
     }
 

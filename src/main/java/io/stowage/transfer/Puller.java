@@ -47,7 +47,7 @@ public final class Puller implements AutoCloseable {
     private final ImageStore images;
     private final TransferOptions options;
     private final ConnectionProvider pool;
-    private final HttpClient http;
+    private final Authorizer.PerRegistry clients;
 
     private Puller(ContentStore store, ImageStore images, TransferOptions options) {
         this.store = store;
@@ -55,7 +55,8 @@ public final class Puller implements AutoCloseable {
         this.options = options;
         this.pool = ConnectionProvider.builder("stowage-pull").maxConnections(Math.max(8, options.concurrency() * 2))
                 .pendingAcquireMaxCount(-1).build();
-        this.http = HttpClient.create(pool).responseTimeout(options.stallTimeout());
+        this.clients = new Authorizer.PerRegistry(HttpClient.create(pool).responseTimeout(options.stallTimeout()),
+                options);
     }
 
     /**
@@ -79,7 +80,7 @@ public final class Puller implements AutoCloseable {
      */
     public Mono<Image> pull(Reference ref, TransferListener listener) {
         return Mono.defer(() -> {
-            RegistryClient client = new RegistryClient(http, ref, options);
+            RegistryClient client = clients.client(ref);
             Plan plan = new Plan();
             return resolve(client)
                     .flatMap(root -> walk(client, root, plan).thenReturn(root))

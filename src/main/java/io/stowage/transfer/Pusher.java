@@ -30,14 +30,15 @@ public final class Pusher implements AutoCloseable {
     private final ContentStore store;
     private final TransferOptions options;
     private final ConnectionProvider pool;
-    private final HttpClient http;
+    private final Authorizer.PerRegistry clients;
 
     private Pusher(ContentStore store, TransferOptions options) {
         this.store = store;
         this.options = options;
         this.pool = ConnectionProvider.builder("stowage-push").maxConnections(Math.max(8, options.concurrency() * 2))
                 .pendingAcquireMaxCount(-1).build();
-        this.http = HttpClient.create(pool).responseTimeout(options.stallTimeout());
+        this.clients = new Authorizer.PerRegistry(HttpClient.create(pool).responseTimeout(options.stallTimeout()),
+                options);
     }
 
     /** A pusher reading from {@code store} (not owned). */
@@ -57,7 +58,7 @@ public final class Pusher implements AutoCloseable {
      */
     public Mono<Descriptor> push(Reference target, Descriptor root, TransferListener listener) {
         return Mono.defer(() -> {
-            RegistryClient client = new RegistryClient(http, target, options);
+            RegistryClient client = clients.client(target);
             Map<Digest, Descriptor> blobs = new LinkedHashMap<>();
             List<Descriptor> manifests = new ArrayList<>();
             return walk(root, blobs, manifests)

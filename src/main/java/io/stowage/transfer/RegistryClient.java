@@ -61,13 +61,13 @@ final class RegistryClient {
     private final Authorizer auth;
     private final TransferOptions options;
 
-    RegistryClient(HttpClient http, Reference ref, TransferOptions options) {
+    RegistryClient(HttpClient http, Reference ref, TransferOptions options, Authorizer auth) {
         this.http = http.followRedirect((req, res) -> (req.method().equals(HttpMethod.GET)
                 || req.method().equals(HttpMethod.HEAD)) && isRedirect(res.status().code()));
         this.ref = ref;
         this.options = options;
         this.base = URI.create((options.plainHttp() ? "http" : "https") + "://" + ref.host());
-        this.auth = new Authorizer(http, options.credentials().lookup(ref.registry()).orElse(null), options);
+        this.auth = auth;
     }
 
     Reference reference() {

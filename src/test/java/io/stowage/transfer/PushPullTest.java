@@ -22,51 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Push an image built here to the Debian registry, pull it back into a fresh store, check every byte. */
-class PushPullTest {
-    static final Duration T = Duration.ofSeconds(60);
-    static final Platform OTHER = Platform.current().architecture().equals("amd64")
-            ? Platform.parse("linux/arm64") : Platform.parse("linux/amd64");
-
-    @TempDir
-    Path tmp;
-
-    RegistryProcess registry;
-    LocalContentStore source;
-    LocalContentStore target;
-    MetadataDb targetDb;
-    LocalImageStore images;
-
-    @BeforeEach
-    void start() throws Exception {
-        registry = RegistryProcess.start(tmp.resolve("registry"));
-        source = LocalContentStore.open(tmp.resolve("source"));
-        targetDb = MetadataDb.open(tmp.resolve("target/metadata.db"));
-        target = LocalContentStore.open(tmp.resolve("target"), reactor.core.scheduler.Schedulers.boundedElastic(),
-                targetDb);
-        images = LocalImageStore.open(targetDb);
-    }
-
-    @AfterEach
-    void stop() {
-        if (registry != null) {
-            registry.close();
-        }
-        if (source != null) {
-            source.close();
-        }
-        if (target != null) {
-            target.close();
-        }
-        if (targetDb != null) {
-            targetDb.close();
-        }
-    }
-
-    TransferOptions options() {
-        return TransferOptions.defaults().withPlainHttp(true).withChunkSize(256 << 10)
-                .withRetries(5, Duration.ofMillis(10), Duration.ofMillis(200));
-    }
-
+class PushPullTest extends RegistryTestBase {
     @Test
     void pushedIndexPullsBackForThisPlatformWithGcLabels() {
         TestImages.Built built = TestImages.index(source, 1, List.of(Platform.current(), OTHER),
@@ -173,16 +129,5 @@ class PushPullTest {
                 assertThat(sha256(again, d.digest())).isEqualTo(d.digest());
             }
         }
-    }
-
-    void assertVerifies(Descriptor d) {
-        assertThat(sha256(target, d.digest())).as("digest of %s", d.digest()).isEqualTo(d.digest());
-        assertThat(target.info(d.digest()).block(T).size()).isEqualTo(d.size());
-    }
-
-    static Digest sha256(LocalContentStore store, Digest d) {
-        MessageDigest md = d.newMessageDigest();
-        store.read(d).doOnNext(md::update).blockLast(T);
-        return new Digest(d.algorithm(), HexFormat.of().formatHex(md.digest()));
     }
 }
