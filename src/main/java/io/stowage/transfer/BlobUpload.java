@@ -42,6 +42,9 @@ final class BlobUpload {
     private final Descriptor desc;
     private final TransferListener listener;
     private final AtomicLong sent = new AtomicLong();
+    /** The session URL of the last answer, and the bytes the registry confirmed: where a resume starts. */
+    private volatile String session;
+    private volatile long confirmed;
 
     BlobUpload(RegistryClient client, ContentStore store, Descriptor desc, TransferListener listener) {
         this.client = client;
@@ -117,9 +120,11 @@ final class BlobUpload {
     private Mono<Void> upload(String location, long offset, int failures) {
         listener.onEvent(new BlobEvent(desc, BlobState.UPLOADING, offset, null));
         sent.set(offset);
+        session = location;
+        confirmed = offset;
         return chunks(location, offset)
                 .flatMap(this::finish)
-                .onErrorResume(Transient::is, e -> recover(location, offset, failures, e));
+                .onErrorResume(Transient::is, e -> recover(offset, failures, e));
     }
 
     /** PATCHes chunks one after another; emits the session URL after the last one. */
@@ -139,6 +144,8 @@ final class BlobUpload {
                         .map(Unpooled::wrappedBuffer));
         return send(r, 202).flatMap(res -> {
             String next = client.resolve(res.header(HttpHeaderNames.LOCATION));
+            session = next;
+            confirmed = end + 1;
             return chunks(next, end + 1);
         });
     }
@@ -152,25 +159,30 @@ final class BlobUpload {
     }
 
     /** After a transient failure: where does the session stand? Continue there, or start a new session. */
-    private Mono<Void> recover(String location, long before, int failures, Throwable cause) {
+    private Mono<Void> recover(long before, int failures, Throwable cause) {
         return Mono.defer(() -> {
-            long progressed = sent.get();
-            int inARow = progressed > before ? 1 : failures + 1;
+            String location = session;
+            int inARow = confirmed > before ? 1 : failures + 1;
             if (inARow > client.options().maxRetries()) {
                 return Mono.error(new ContentException(ErrorCode.UNAVAILABLE, "push of " + desc.digest()
                         + ": giving up after " + inARow + " failures in a row: " + cause, cause));
             }
-            listener.onEvent(new BlobEvent(desc, BlobState.UPLOADING, before, "retrying after: " + cause));
+            listener.onEvent(new BlobEvent(desc, BlobState.UPLOADING, confirmed, "retrying after: " + cause));
             return Mono.delay(Backoff.delay(client.options(), inARow))
                     .then(send(RegistryClient.Request.of(HttpMethod.GET, location), 204))
                     .flatMap(res -> {
                         long offset = offsetOf(res.header(HttpHeaderNames.RANGE));
                         String next = res.header(HttpHeaderNames.LOCATION) == null ? location
                                 : client.resolve(res.header(HttpHeaderNames.LOCATION));
+                        listener.onEvent(new BlobEvent(desc, BlobState.UPLOADING, offset, "resuming the upload"
+                                + " session at byte " + offset));
                         return upload(next, offset, offset > before ? 0 : inARow);
                     })
-                    .onErrorResume(e -> e instanceof RegistryError re && !re.isTransient(),
-                            e -> start(null).flatMap(fresh -> upload(fresh, 0, inARow)));
+                    .onErrorResume(e -> e instanceof RegistryError re && !re.isTransient(), e -> {
+                        listener.onEvent(new BlobEvent(desc, BlobState.UPLOADING, 0, "upload session lost ("
+                                + e.getMessage() + "): starting a new one"));
+                        return start(null).flatMap(fresh -> upload(fresh, 0, inARow));
+                    });
         });
     }
 

@@ -30,6 +30,7 @@ import reactor.netty.resources.ConnectionProvider;
  *   <li>{@link #ignoreRange()}: the Range header is dropped, so the registry answers 200 with the whole blob;</li>
  *   <li>{@link #cutBlobResponses(int, long)}: the first N blob GET bodies are cut after that many bytes;</li>
  *   <li>{@link #slowBlobs(Duration)}: each chunk of a blob body is delayed (a timer, not a sleep);</li>
+ *   <li>{@link #failPatches(Integer...)}: chosen PATCH requests of uploads are answered 503;</li>
  *   <li>{@link #requireBearer(String, String)}: a token server: {@code /token} issues bearer tokens (to Basic
  *       credentials when set, else to anyone) for the requested scopes, and {@code /v2/} answers 401 with a
  *       challenge unless a valid token covering the repository and action comes along;</li>
@@ -51,6 +52,9 @@ final class HttpRelay implements AutoCloseable {
     private final AtomicInteger cutsLeft = new AtomicInteger();
     private volatile long cutAfter;
     private volatile Duration chunkDelay;
+    private volatile Set<Integer> failedPatches = Set.of();
+    private final AtomicInteger patches = new AtomicInteger();
+    private final AtomicLong patchBytes = new AtomicLong();
     private volatile boolean bearer;
     private volatile String user;
     private volatile String password;
@@ -74,6 +78,17 @@ final class HttpRelay implements AutoCloseable {
     HttpRelay slowBlobs(Duration perChunk) {
         chunkDelay = perChunk;
         return this;
+    }
+
+    /** The PATCH requests with these numbers (1, 2, ...) get a 503 without reaching the registry. */
+    HttpRelay failPatches(Integer... numbers) {
+        failedPatches = Set.of(numbers);
+        return this;
+    }
+
+    /** Body bytes of the PATCH requests passed to the registry. */
+    long patchBytes() {
+        return patchBytes.get();
     }
 
     HttpRelay requireBearer(String user, String password) {
@@ -125,6 +140,15 @@ final class HttpRelay implements AutoCloseable {
                     .sendString(Mono.just("{\"errors\":[{\"code\":\"UNAUTHORIZED\",\"message\":\"authentication"
                             + " required\"}]}")).then());
         }
+        Flux<ByteBuf> requestBody = req.receive().retain();
+        if (req.method().equals(HttpMethod.PATCH)) {
+            if (failedPatches.contains(patches.incrementAndGet())) {
+                return req.receive().then(res.status(HttpResponseStatus.SERVICE_UNAVAILABLE)
+                        .sendString(Mono.just("relay: refusing this PATCH")).then());
+            }
+            requestBody = requestBody.doOnNext(b -> patchBytes.addAndGet(b.readableBytes()));
+        }
+        Flux<ByteBuf> forwarded = requestBody;
         Matcher blob = BLOB.matcher(path);
         boolean blobGet = req.method().equals(HttpMethod.GET) && blob.matches();
         return upstream.headers(h -> {
@@ -136,7 +160,7 @@ final class HttpRelay implements AutoCloseable {
                 })
                 .request(req.method())
                 .uri(req.uri())
-                .send(req.receive().retain())
+                .send(forwarded)
                 .response((ures, body) -> {
                     res.status(ures.status());
                     ures.responseHeaders().forEach(e -> {

@@ -130,4 +130,49 @@ class PushPullTest extends RegistryTestBase {
             }
         }
     }
+
+    @Test
+    void aFailedChunkResumesTheUploadSessionWhereTheRegistryStands() {
+        TestImages.Built built = TestImages.manifest(source, 5, Platform.current(), 2 << 20, 1 << 20);
+        HttpRelay relay = closeLater(new HttpRelay(registry.port()).failPatches(3, 4, 9));
+        Reference viaRelay = Reference.parse(relay.host() + "/push/resume:v1");
+        List<BlobEvent> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (Pusher pusher = Pusher.create(source, options().withConcurrency(1))) {
+            pusher.push(viaRelay, built.root(), events::add).block(T);
+        }
+        assertThat(events).extracting(BlobEvent::message)
+                .anySatisfy(m -> assertThat(m).startsWith("resuming the upload session at byte"))
+                .noneSatisfy(m -> assertThat(m).contains("starting a new one"));
+        long layers = built.layersByPlatform().values().stream().flatMap(List::stream)
+                .mapToLong(Descriptor::size).sum();
+        assertThat(relay.patchBytes()).as("each byte sent once").isEqualTo(layers + built.configs().get(0).size());
+
+        try (Puller puller = Puller.create(target, images, options())) {
+            puller.pull(Reference.parse(registry.host() + "/push/resume:v1")).block(T);
+        }
+        built.all().forEach(this::assertVerifies);
+    }
+
+    /**
+     * distribution 2.8 cancels an upload session whose PATCH was cut mid-body (the bytes it got no longer match the
+     * offset in the session's state), so the resume finds the session gone and starts a new one.
+     */
+    @Test
+    void aPushCutMidChunkStartsANewSessionWhenTheRegistryDroppedItAndEveryBlobVerifies() {
+        TestImages.Built built = TestImages.manifest(source, 6, Platform.current(), 2 << 20, 1 << 20);
+        TcpFaultProxy proxy = closeLater(new TcpFaultProxy(registry.port(), TcpFaultProxy.Mode.CUT, 600_000, 3,
+                true));
+        Reference viaProxy = Reference.parse(proxy.host() + "/push/cut:v1");
+        List<BlobEvent> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (Pusher pusher = Pusher.create(source, options())) {
+            pusher.push(viaProxy, built.root(), events::add).block(T);
+        }
+        assertThat(proxy.faults()).isEqualTo(3);
+        assertThat(events).extracting(BlobEvent::message).anySatisfy(m -> assertThat(m).startsWith("retrying"));
+
+        try (Puller puller = Puller.create(target, images, options())) {
+            puller.pull(Reference.parse(registry.host() + "/push/cut:v1")).block(T);
+        }
+        built.all().forEach(this::assertVerifies);
+    }
 }

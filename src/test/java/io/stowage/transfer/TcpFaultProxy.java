@@ -22,11 +22,19 @@ final class TcpFaultProxy implements AutoCloseable {
     private final Mode mode;
     private final long afterBytes;
     private final AtomicInteger budget;
+    private final boolean upstreamFaults;
     private final AtomicLong downstream = new AtomicLong();
+    private final AtomicLong upstreamBytes = new AtomicLong();
     private final AtomicInteger connections = new AtomicInteger();
     private final AtomicInteger faults = new AtomicInteger();
 
     TcpFaultProxy(int targetPort, Mode mode, long afterBytes, int budget) {
+        this(targetPort, mode, afterBytes, budget, false);
+    }
+
+    /** As the other constructor; with {@code upstreamFaults} the bytes from the client to the target are limited. */
+    TcpFaultProxy(int targetPort, Mode mode, long afterBytes, int budget, boolean upstreamFaults) {
+        this.upstreamFaults = upstreamFaults;
         this.mode = mode;
         this.afterBytes = afterBytes;
         this.budget = new AtomicInteger(budget);
@@ -39,8 +47,18 @@ final class TcpFaultProxy implements AutoCloseable {
                             up.dispose();
                             in.withConnection(c -> c.dispose());
                         };
-                        Mono<Void> toTarget = up.outbound().send(in.receive().retain()).then();
-                        Mono<Void> toClient = out.send(relay(up.inbound().receive().retain())).then()
+                        Flux<ByteBuf> fromClient = in.receive().retain();
+                        Flux<ByteBuf> fromTarget = up.inbound().receive().retain();
+                        Mono<Void> toTarget = up.outbound().send(upstreamFaults ? relay(fromClient, upstreamBytes)
+                                : fromClient.doOnNext(b -> upstreamBytes.addAndGet(b.readableBytes()))).then()
+                                .doFinally(s -> {
+                                    if (upstreamFaults) {
+                                        closeBoth.run();
+                                    }
+                                });
+                        Mono<Void> toClient = out.send(upstreamFaults
+                                ? fromTarget.doOnNext(b -> downstream.addAndGet(b.readableBytes()))
+                                : relay(fromTarget, downstream)).then()
                                 .doFinally(s -> closeBoth.run());
                         return Mono.when(toTarget, toClient).doFinally(s -> closeBoth.run());
                     });
@@ -48,10 +66,10 @@ final class TcpFaultProxy implements AutoCloseable {
                 .bindNow();
     }
 
-    /** Passes buffers down, counting them, until the fault (if any) strikes. */
-    private Flux<ByteBuf> relay(Flux<ByteBuf> in) {
+    /** Passes buffers on, counting them, until the fault (if any) strikes. */
+    private Flux<ByteBuf> relay(Flux<ByteBuf> in, AtomicLong counter) {
         if (mode == Mode.NONE) {
-            return in.doOnNext(b -> downstream.addAndGet(b.readableBytes()));
+            return in.doOnNext(b -> counter.addAndGet(b.readableBytes()));
         }
         long[] passed = {0};
         boolean[] struck = {false};
@@ -64,13 +82,13 @@ final class TcpFaultProxy implements AutoCloseable {
             long room = afterBytes - passed[0];
             if (n <= room || budget.get() <= 0) {
                 passed[0] += n;
-                downstream.addAndGet(n);
+                counter.addAndGet(n);
                 sink.next(buf);
                 return;
             }
             if (budget.getAndDecrement() <= 0) {
                 passed[0] += n;
-                downstream.addAndGet(n);
+                counter.addAndGet(n);
                 sink.next(buf);
                 return;
             }
@@ -79,7 +97,7 @@ final class TcpFaultProxy implements AutoCloseable {
             ByteBuf part = buf.readRetainedSlice((int) Math.max(0, room));
             buf.release();
             passed[0] += part.readableBytes();
-            downstream.addAndGet(part.readableBytes());
+            counter.addAndGet(part.readableBytes());
             sink.next(part);
             if (mode == Mode.CUT) {
                 sink.complete();
@@ -95,6 +113,11 @@ final class TcpFaultProxy implements AutoCloseable {
     /** Bytes passed from the target to clients so far. */
     long downstreamBytes() {
         return downstream.get();
+    }
+
+    /** Bytes passed from clients to the target so far. */
+    long upstreamBytes() {
+        return upstreamBytes.get();
     }
 
     int connections() {
