@@ -20,7 +20,7 @@ import java.util.Map;
  *   /v2/NAME/manifests/REFERENCE           MANIFEST
  *   /v2/NAME/referrers/DIGEST              REFERRERS
  *   /v2/NAME/blobs/uploads/                UPLOADS     (also without the trailing slash)
- *   /v2/NAME/blobs/uploads/ID              UPLOAD      (an ID with ':' is a digest: a blob of NAME/blobs/uploads)
+ *   /v2/NAME/blobs/uploads/ID              UPLOAD
  *   /v2/NAME/blobs/DIGEST                  BLOB
  * </pre>
  * NAME is kept raw (a valid name has nothing to decode, so an escape makes it invalid); the last segment is
@@ -68,7 +68,7 @@ record V2Target(Kind kind, String name, String reference, Map<String, List<Strin
         if (before.equals("referrers")) {
             return new V2Target(Kind.REFERRERS, join(s, n - 2), decode(last), query);
         }
-        if (n >= 4 && before.equals("uploads") && s.get(n - 3).equals("blobs") && !decode(last).contains(":")) {
+        if (n >= 4 && before.equals("uploads") && s.get(n - 3).equals("blobs")) {
             return new V2Target(Kind.UPLOAD, join(s, n - 3), decode(last), query);
         }
         if (before.equals("blobs")) {
