@@ -1,2 +1,10 @@
 package io.stowage.filters;
-public interface Filter { boolean matches(Adaptor a); }
+
+/** A parsed filter: decides whether an object, seen through an {@link Adaptor}, is selected. Immutable. */
+@FunctionalInterface
+public interface Filter {
+    /** A filter that selects everything. */
+    Filter ALL = a -> true;
+
+    boolean matches(Adaptor adaptor);
+}

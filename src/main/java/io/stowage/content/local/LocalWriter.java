@@ -10,6 +10,8 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.AsynchronousFileChannel;
 import java.nio.channels.CompletionHandler;
+import java.nio.file.Files;
+import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.Map;
@@ -153,7 +155,8 @@ final class LocalWriter implements Writer {
         Mono<Void> ready = g.dirty ? resync(g) : Mono.empty();
         return ready.thenMany(Flux.from(data))
                 .takeUntilOther(mine.cancel.asMono())
-                .concatMap(buf -> chunk(mine, g, buf), 1)
+                // BOUNDARY: a source error waits for the chunk in flight, so status and digest agree afterwards
+                .concatMapDelayError(buf -> chunk(mine, g, buf), false, 1)
                 .then(Mono.fromCallable(() -> {
                     synchronized (this) {
                         if (mine.cancelled) {
@@ -365,7 +368,9 @@ final class LocalWriter implements Writer {
             synchronized (this) {
                 checkOpen();
                 if (inflight != null && inflight.streaming) {
-                    throw ContentException.failedPrecondition("ref " + ref + ": commit while a write is in progress");
+                    // A commit always ends the writer: the running write is cancelled, the data kept.
+                    return close().then(Mono.error(ContentException.failedPrecondition(
+                            "ref " + ref + ": commit while a write is in progress")));
                 }
                 endedBy = "ended by its commit";
                 prev = inflight;
@@ -426,6 +431,8 @@ final class LocalWriter implements Writer {
                 t = updatedAt;
             }
             IngestFiles.writeField(dir, IngestFiles.UPDATED_AT, t.toString());
+            // Align the data file's mtime, which status readers take when it is later than updatedat.
+            Files.setLastModifiedTime(dir.resolve(IngestFiles.DATA), FileTime.from(t));
         } catch (IOException e) {
             // the data file's mtime stands in for it
         }

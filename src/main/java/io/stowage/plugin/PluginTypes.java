@@ -1,0 +1,12 @@
+package io.stowage.plugin;
+
+/** The plugin types stowage knows of. Plugins may define others; these are the ones its own plugins use. */
+public final class PluginTypes {
+    /** A {@link io.stowage.content.ContentStore}. */
+    public static final String CONTENT = "content";
+    /** Something the server exposes; instances implementing {@code io.stowage.server.RouteProvider} are served. */
+    public static final String SERVICE = "service";
+
+    private PluginTypes() {
+    }
+}
