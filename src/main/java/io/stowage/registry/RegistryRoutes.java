@@ -4,6 +4,7 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.stowage.content.ContentStore;
 import io.stowage.metadata.MetadataDb;
+import io.stowage.server.RouteProvider;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -15,7 +16,7 @@ import reactor.netty.http.server.HttpServerResponse;
 import reactor.netty.http.server.HttpServerRoutes;
 
 /**
- * The OCI Distribution API (distribution-spec 1.1) over a {@link ContentStore}, registered as one route that
+ * The OCI Distribution API (distribution-spec 1.1) over a {@link ContentStore}, a {@link RouteProvider} of one route that
  * takes every path under {@code /v2} and dispatches it itself (repository names contain slashes; see
  * {@link V2Target}):
  * <pre>
@@ -37,7 +38,7 @@ import reactor.netty.http.server.HttpServerRoutes;
  * them is the caller's business. Handlers never block: the database runs on its own thread, files are opened on
  * the blocking scheduler. Thread-safe.
  */
-public final class RegistryRoutes {
+public final class RegistryRoutes implements RouteProvider {
     static final String API_VERSION_VALUE = "registry/2.0";
 
     private final ManifestHandlers manifests;
@@ -68,6 +69,7 @@ public final class RegistryRoutes {
     }
 
     /** Adds the one {@code /v2} route. */
+    @Override
     public void register(HttpServerRoutes routes) {
         routes.route(req -> V2Target.matches(req.uri()), this::handle);
     }

@@ -51,5 +51,6 @@ class BaseRoutesTest extends RegistryTestBase {
         Resp r = call(HttpMethod.GET, "/v1/content");
         assertThat(r.status()).isEqualTo(404);
         assertThat(r.header("Docker-Distribution-API-Version")).isNull();
+        assertThat(r.json().path("code").asText()).isEqualTo("not_found");
     }
 }

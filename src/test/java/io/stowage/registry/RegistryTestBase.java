@@ -7,6 +7,8 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.stowage.content.Digest;
 import io.stowage.content.local.LocalContentStore;
 import io.stowage.metadata.MetadataDb;
+import io.stowage.server.ServerOptions;
+import io.stowage.server.StowageServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -21,14 +23,12 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
-import reactor.netty.DisposableServer;
 import reactor.netty.http.client.HttpClient;
-import reactor.netty.http.server.HttpServer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A real registry on 127.0.0.1, port 0: {@link RegistryRoutes} over a {@link LocalContentStore} and a
+ * A real registry on 127.0.0.1, port 0 (a {@link StowageServer} with {@link RegistryRoutes}) over a {@link LocalContentStore} and a
  * {@link MetadataDb} in a temporary directory, and a Reactor Netty client. Disposed after each test.
  */
 abstract class RegistryTestBase {
@@ -39,7 +39,7 @@ abstract class RegistryTestBase {
 
     MetadataDb db;
     LocalContentStore store;
-    DisposableServer server;
+    StowageServer server;
     HttpClient client;
 
     RegistryOptions options() {
@@ -56,8 +56,8 @@ abstract class RegistryTestBase {
         db = MetadataDb.open(root.resolve("metadata.db"));
         store = LocalContentStore.open(root, Schedulers.boundedElastic(), db);
         RegistryRoutes routes = RegistryRoutes.of(store, db, options());
-        server = HttpServer.create().host("127.0.0.1").port(0).route(routes::register).bindNow(T);
-        client = HttpClient.create().baseUrl("http://127.0.0.1:" + server.port());
+        server = StowageServer.start(ServerOptions.defaults().withPort(0), List.of(routes));
+        client = HttpClient.create().baseUrl(server.uri().toString());
     }
 
     @AfterEach
@@ -83,7 +83,7 @@ abstract class RegistryTestBase {
     }
 
     String hostPort() {
-        return "127.0.0.1:" + server.port();
+        return "127.0.0.1:" + server.address().getPort();
     }
 
     record Resp(int status, HttpHeaders headers, byte[] body) {
