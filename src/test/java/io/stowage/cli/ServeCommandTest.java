@@ -69,19 +69,21 @@ class ServeCommandTest {
                 + "\"status\":\"ok\",\"error\":null},{\"type\":\"service\",\"id\":\"content\",\"requires\":[\"content\"],"
                 + "\"status\":\"ok\",\"error\":null},{\"type\":\"service\",\"id\":\"images\",\"requires\":[\"images\"],"
                 + "\"status\":\"ok\",\"error\":null},{\"type\":\"service\",\"id\":\"plugins\",\"requires\":[],"
-                + "\"status\":\"ok\",\"error\":null}]");
+                + "\"status\":\"ok\",\"error\":null},{\"type\":\"service\",\"id\":\"registry\","
+                + "\"requires\":[\"content\",\"metadata\"],\"status\":\"ok\",\"error\":null}]");
 
         CliRunner.Result plugins = new CliRunner(CliEnvironment.of(System.in, System.out, System.err))
                 .run("--address", address(a), "plugins");
         assertThat(plugins.exit()).as(plugins.toString()).isZero();
         assertThat(plugins.out().lines().toList()).containsExactly(
-                "TYPE      ID       STATUS  ERROR",
-                "metadata  sqlite   ok      -",
-                "content   local    ok      -",
-                "images    sqlite   ok      -",
-                "service   content  ok      -",
-                "service   images   ok      -",
-                "service   plugins  ok      -");
+                "TYPE      ID        STATUS  ERROR",
+                "metadata  sqlite    ok      -",
+                "content   local     ok      -",
+                "images    sqlite    ok      -",
+                "service   content   ok      -",
+                "service   images    ok      -",
+                "service   plugins   ok      -",
+                "service   registry  ok      -");
         assertThat(Files.isDirectory(root.resolve("blobs"))).isTrue();
 
         shutdown.request();
@@ -104,14 +106,16 @@ class ServeCommandTest {
         CliRunner.Result plugins = new CliRunner(CliEnvironment.of(System.in, System.out, System.err))
                 .run("--address", address(a), "plugins");
         assertThat(plugins.out().lines().toList()).containsExactly(
-                "TYPE      ID       STATUS   ERROR",
-                "content   local    skipped  disabled in config",
-                "metadata  sqlite   ok       -",
-                "images    sqlite   ok       -",
-                "service   content  skipped  requires content, but none of its plugins initialised "
+                "TYPE      ID        STATUS   ERROR",
+                "content   local     skipped  disabled in config",
+                "metadata  sqlite    ok       -",
+                "images    sqlite    ok       -",
+                "service   content   skipped  requires content, but none of its plugins initialised "
                         + "(content/local skipped)",
-                "service   images   ok       -",
-                "service   plugins  ok       -");
+                "service   images    ok       -",
+                "service   plugins   ok       -",
+                "service   registry  skipped  requires content, but none of its plugins initialised "
+                        + "(content/local skipped)");
     }
 
     @Test
