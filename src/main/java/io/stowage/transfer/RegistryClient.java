@@ -140,7 +140,10 @@ final class RegistryClient {
                 throw RegistryError.of(r.toString(), st, b);
             }
             return new Response(st, res.responseHeaders(), b);
-        })).next().retryWhen(Transient.retry(options));
+        })).next().retryWhen(Transient.retry(options))
+                .onErrorMap(e -> !(e instanceof ContentException) && Transient.is(e),
+                        e -> new ContentException(io.stowage.content.ErrorCode.UNAVAILABLE, r + ": giving up after "
+                                + options.maxRetries() + " retries: " + e, e));
     }
 
     private static Mono<byte[]> read(ByteBufFlux body, int maxBytes, Request r) {

@@ -96,7 +96,8 @@ class PullFaultsTest extends RegistryTestBase {
         try (Puller puller = Puller.create(target, images, options().withRetries(3, Duration.ofMillis(1),
                 Duration.ofMillis(5)))) {
             StepVerifier.create(puller.pull(via(proxy.host(), ref)))
-                    .expectErrorSatisfies(e -> assertThat(Transient.is(e)).as(e.toString()).isTrue())
+                    .expectErrorSatisfies(e -> assertThat(ContentException.is(e, ErrorCode.UNAVAILABLE))
+                            .as(e.toString()).isTrue())
                     .verify(T);
         }
         assertThat(proxy.connections()).isEqualTo(4);
