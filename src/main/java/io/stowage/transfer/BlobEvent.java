@@ -18,7 +18,8 @@ public record BlobEvent(Descriptor descriptor, BlobState state, long offset, Str
         Objects.requireNonNull(state, "state");
     }
 
-    static BlobEvent of(Descriptor d, BlobState s) {
+    /** An event with no offset and no note. */
+    public static BlobEvent of(Descriptor d, BlobState s) {
         return new BlobEvent(d, s, -1, null);
     }
 }
