@@ -55,6 +55,8 @@ final class HttpRelay implements AutoCloseable {
     private volatile Set<Integer> failedPatches = Set.of();
     private final AtomicInteger patches = new AtomicInteger();
     private final AtomicLong patchBytes = new AtomicLong();
+    private volatile boolean wrongContentRange;
+    private final AtomicInteger blobGetFailuresLeft = new AtomicInteger();
     private volatile boolean bearer;
     private volatile String user;
     private volatile String password;
@@ -77,6 +79,18 @@ final class HttpRelay implements AutoCloseable {
 
     HttpRelay slowBlobs(Duration perChunk) {
         chunkDelay = perChunk;
+        return this;
+    }
+
+    /** Every 206 answer gets a Content-Range one byte off what the registry said. */
+    HttpRelay wrongContentRange() {
+        wrongContentRange = true;
+        return this;
+    }
+
+    /** The first {@code n} blob GETs are answered 503 (or 429 for even numbers) without reaching the registry. */
+    HttpRelay failBlobGets(int n) {
+        blobGetFailuresLeft.set(n);
         return this;
     }
 
@@ -151,6 +165,15 @@ final class HttpRelay implements AutoCloseable {
         Flux<ByteBuf> forwarded = requestBody;
         Matcher blob = BLOB.matcher(path);
         boolean blobGet = req.method().equals(HttpMethod.GET) && blob.matches();
+        if (blobGet) {
+            int left = blobGetFailuresLeft.getAndDecrement();
+            if (left > 0) {
+                return res.status(left % 2 == 0 ? HttpResponseStatus.TOO_MANY_REQUESTS
+                                : HttpResponseStatus.SERVICE_UNAVAILABLE)
+                        .sendString(Mono.just("{\"errors\":[{\"code\":\"TOOMANYREQUESTS\",\"message\":\"relay\"}]}"))
+                        .then();
+            }
+        }
         return upstream.headers(h -> {
                     h.set(req.requestHeaders());
                     h.remove(HttpHeaderNames.AUTHORIZATION);
@@ -168,6 +191,14 @@ final class HttpRelay implements AutoCloseable {
                             res.addHeader(e.getKey(), e.getValue());
                         }
                     });
+                    String range = ures.responseHeaders().get(HttpHeaderNames.CONTENT_RANGE);
+                    if (wrongContentRange && ures.status().code() == 206 && range != null) {
+                        Matcher m = Pattern.compile("bytes (\\d+)-(.*)").matcher(range);
+                        if (m.matches()) {
+                            res.header(HttpHeaderNames.CONTENT_RANGE, "bytes " + (Long.parseLong(m.group(1)) + 1)
+                                    + "-" + m.group(2));
+                        }
+                    }
                     Flux<ByteBuf> out = body.retain();
                     if (blobGet) {
                         AtomicLong counter = blobBytes.computeIfAbsent(blob.group(2), k -> new AtomicLong());

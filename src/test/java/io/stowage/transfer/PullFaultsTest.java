@@ -133,4 +133,38 @@ class PullFaultsTest extends RegistryTestBase {
         }
         built.all().forEach(this::assertVerifies);
     }
+
+    @Test
+    void a206WhoseContentRangeDoesNotMatchIsRefusedAndTheBlobFetchedWhole() {
+        TestImages.Built built = TestImages.manifest(source, 16, Platform.current(), MIB);
+        Reference ref = push(built, "faults/badrange:v1");
+        HttpRelay relay = closeLater(new HttpRelay(registry.port()).wrongContentRange().cutBlobResponses(1, 300_000));
+        List<BlobEvent> events = new CopyOnWriteArrayList<>();
+
+        try (Puller puller = Puller.create(target, images, options())) {
+            puller.pull(via(relay.host(), ref), events::add).block(T);
+        }
+
+        built.all().forEach(this::assertVerifies);
+        assertThat(events).extracting(BlobEvent::message)
+                .anySatisfy(m -> assertThat(m).contains("not accepted, fetching the whole blob"))
+                .contains("registry sent the whole blob: restarting at 0");
+    }
+
+    @Test
+    void answers429And503AreRetriedWithBackoff() {
+        TestImages.Built built = TestImages.manifest(source, 17, Platform.current(), 100_000);
+        Reference ref = push(built, "faults/busy:v1");
+        HttpRelay relay = closeLater(new HttpRelay(registry.port()).failBlobGets(4));
+        List<BlobEvent> events = new CopyOnWriteArrayList<>();
+
+        try (Puller puller = Puller.create(target, images, options().withConcurrency(1))) {
+            puller.pull(via(relay.host(), ref), events::add).block(T);
+        }
+
+        built.all().forEach(this::assertVerifies);
+        assertThat(events).extracting(BlobEvent::message)
+                .anySatisfy(m -> assertThat(m).contains("HTTP 429"))
+                .anySatisfy(m -> assertThat(m).contains("HTTP 503"));
+    }
 }
