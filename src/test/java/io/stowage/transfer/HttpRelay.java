@@ -28,7 +28,8 @@ import reactor.netty.resources.ConnectionProvider;
  * the client's Host so the registry's Locations point back here), with test behaviours:
  * <ul>
  *   <li>{@link #ignoreRange()}: the Range header is dropped, so the registry answers 200 with the whole blob;</li>
- *   <li>{@link #cutBlobResponses(int, long)}: the first N blob GET bodies are cut after that many bytes;</li>
+ *   <li>{@link #cutBlobResponses(int, long)}: the first N blob GET bodies longer than that many bytes are cut
+ *       after them;</li>
  *   <li>{@link #slowBlobs(Duration)}: each chunk of a blob body is delayed (a timer, not a sleep);</li>
  *   <li>{@link #failPatches(Integer...)}: chosen PATCH requests of uploads are answered 503;</li>
  *   <li>{@link #requireBearer(String, String)}: a token server: {@code /token} issues bearer tokens (to Basic
@@ -206,7 +207,8 @@ final class HttpRelay implements AutoCloseable {
                         if (chunkDelay != null) {
                             out = out.delayElements(chunkDelay).doOnDiscard(ByteBuf.class, ByteBuf::release);
                         }
-                        if (ures.status().code() / 100 == 2 && cutsLeft.getAndDecrement() > 0) {
+                        long length = ures.responseHeaders().getInt(HttpHeaderNames.CONTENT_LENGTH, -1);
+                        if (ures.status().code() / 100 == 2 && length > cutAfter && cutsLeft.getAndDecrement() > 0) {
                             out = cut(out, cutAfter);
                         }
                     }
