@@ -6,8 +6,8 @@ import java.util.List;
 
 /**
  * The request paths of the content API, with refs, digests and query values percent-encoded byte by byte
- * (UTF-8; everything but RFC 3986 unreserved characters), so a {@code /} inside a ref travels as {@code %2F}
- * and a {@code +} in a query value is not taken for a space.
+ * (UTF-8; everything but RFC 3986 unreserved characters), so a {@code /} inside a ref travels as {@code %2F},
+ * a ref {@code ..} as {@code %2E%2E}, and a {@code +} in a query value is not taken for a space.
  */
 final class WirePaths {
     static final String CONTENT = "/v1/content";
@@ -19,7 +19,7 @@ final class WirePaths {
 
     /** {@code /v1/content/{digest}}: the bytes of a blob. */
     static String blob(Digest digest) {
-        return CONTENT + "/" + encode(digest.toString());
+        return CONTENT + "/" + segment(digest.toString());
     }
 
     /** {@code /v1/content/{digest}/info}. */
@@ -29,7 +29,12 @@ final class WirePaths {
 
     /** {@code /v1/ingests/{ref}}. */
     static String ingest(String ref) {
-        return INGESTS + "/" + encode(ref);
+        return INGESTS + "/" + segment(ref);
+    }
+
+    /** One path segment: {@link #encode}d, and {@code .} or {@code ..} escaped so no one takes it for a step. */
+    static String segment(String s) {
+        return s.equals(".") || s.equals("..") ? s.replace(".", "%2E") : encode(s);
     }
 
     /** {@code /v1/ingests/{ref}/write?total=T&expected=D}, each parameter only when declared. */
