@@ -103,8 +103,12 @@ final class WriteSession {
                                 upgraded.tryEmitError(ce);
                                 s.end(ce);
                             },
-                            () -> s.end(ContentException.unavailable("write session of ref " + ref
-                                    + ": connection closed")));
+                            () -> {
+                                ContentException closed = ContentException.unavailable("write session of ref "
+                                        + ref + ": connection closed");
+                                upgraded.tryEmitError(closed);
+                                s.end(closed);
+                            });
             return upgraded.asMono().doOnCancel(() -> {
                 subscription.dispose();
                 s.dispose();
