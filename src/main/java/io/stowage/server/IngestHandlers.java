@@ -31,6 +31,9 @@ import reactor.netty.http.server.HttpServerResponse;
  *   GET    /v1/ingests/{ref}/write?total=T&amp;expected=D   WebSocket write session ({@link WriteSession})
  * </pre>
  * A PUT holds the ref's lock for the request and releases it (commit or close) before its response is sent.
+ * Without {@code offset} it appends; {@code offset=0} on an ingest holding data resets it; any other offset than
+ * the current one is 416 with the current offset. {@code label}s only matter with {@code commit=true}. A body
+ * shorter than its Content-Length (a client gone) is not committed; what was written stays for a resume.
  */
 final class IngestHandlers {
     static final String PREFIX = "/v1/ingests";
