@@ -3,9 +3,12 @@ package io.stowage.filters;
 import java.util.List;
 import java.util.Optional;
 
-/** Exposes an object's fields to a {@link Filter} by field path ({@code ["labels", "k"]}). */
-@FunctionalInterface
+/**
+ * How a {@link Filter} sees one object: the string value of a field named by a field path (the components of
+ * {@code labels."com.example/key"} are {@code ["labels", "com.example/key"]}), or empty when the object has no such
+ * field. An adaptor must not throw for unknown or malformed paths; it returns empty.
+ */
 public interface Adaptor {
-    /** The value at {@code fieldpath}, or empty when the object has no such field. */
+    /** The value of the field at {@code fieldpath} (never an empty list when called by a filter), or empty. */
     Optional<String> field(List<String> fieldpath);
 }

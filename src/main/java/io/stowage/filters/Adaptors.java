@@ -2,59 +2,75 @@ package io.stowage.filters;
 
 import io.stowage.content.Info;
 import io.stowage.content.Status;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** Adaptors for the content API's value types. */
+/**
+ * Ready {@link Adaptor}s for the content API's value types. Scalar fields are matched by a one-component path;
+ * timestamps are rendered with {@link Instant#toString()} (ISO-8601, UTC) and are absent when not set.
+ *
+ * <ul>
+ *   <li>{@link #forInfo}: {@code digest} ({@code alg:hex}), {@code size} (decimal), {@code createdAt},
+ *       {@code updatedAt}, and {@code labels.KEY}, where KEY is the rest of the path joined with {@code .}
+ *       (so {@code labels.com.example.key} and {@code labels."com.example.key"} name the same label).
+ *   <li>{@link #forStatus}: {@code ref}, {@code offset}, {@code total} (decimal; 0 when not declared),
+ *       {@code expected} ({@code alg:hex}, absent when not declared), {@code startedAt}, {@code updatedAt}.
+ * </ul>
+ */
 public final class Adaptors {
     private Adaptors() {
     }
 
-    /** Fields {@code digest}, {@code size}, {@code createdAt}, {@code updatedAt}, {@code labels.KEY}. */
+    /** An adaptor over committed content's {@link Info}. */
     public static Adaptor forInfo(Info info) {
-        return path -> {
-            if (path.isEmpty()) {
+        return fieldpath -> {
+            if (fieldpath.isEmpty()) {
                 return Optional.empty();
             }
-            return switch (path.get(0)) {
-                case "digest" -> one(path, info.digest().toString());
-                case "size" -> one(path, Long.toString(info.size()));
-                case "createdAt" -> one(path, info.createdAt() == null ? null : info.createdAt().toString());
-                case "updatedAt" -> one(path, info.updatedAt() == null ? null : info.updatedAt().toString());
-                case "labels" -> label(path, info.labels());
+            if (fieldpath.get(0).equals("labels")) {
+                return label(info.labels(), fieldpath);
+            }
+            if (fieldpath.size() != 1) {
+                return Optional.empty();
+            }
+            return switch (fieldpath.get(0)) {
+                case "digest" -> Optional.of(info.digest().toString());
+                case "size" -> Optional.of(Long.toString(info.size()));
+                case "createdAt" -> instant(info.createdAt());
+                case "updatedAt" -> instant(info.updatedAt());
                 default -> Optional.empty();
             };
         };
     }
 
-    /** Fields {@code ref}, {@code offset}, {@code total}, {@code expected}, {@code startedAt}, {@code updatedAt}. */
-    public static Adaptor forStatus(Status st) {
-        return path -> {
-            if (path.isEmpty()) {
+    /** An adaptor over an ingest's {@link Status}. */
+    public static Adaptor forStatus(Status status) {
+        return fieldpath -> {
+            if (fieldpath.size() != 1) {
                 return Optional.empty();
             }
-            return switch (path.get(0)) {
-                case "ref" -> one(path, st.ref());
-                case "offset" -> one(path, Long.toString(st.offset()));
-                case "total" -> one(path, Long.toString(st.total()));
-                case "expected" -> one(path, st.expected() == null ? null : st.expected().toString());
-                case "startedAt" -> one(path, st.startedAt() == null ? null : st.startedAt().toString());
-                case "updatedAt" -> one(path, st.updatedAt() == null ? null : st.updatedAt().toString());
+            return switch (fieldpath.get(0)) {
+                case "ref" -> Optional.of(status.ref());
+                case "offset" -> Optional.of(Long.toString(status.offset()));
+                case "total" -> Optional.of(Long.toString(status.total()));
+                case "expected" -> Optional.ofNullable(status.expected()).map(Object::toString);
+                case "startedAt" -> instant(status.startedAt());
+                case "updatedAt" -> instant(status.updatedAt());
                 default -> Optional.empty();
             };
         };
     }
 
-    private static Optional<String> one(List<String> path, String value) {
-        return path.size() == 1 ? Optional.ofNullable(value) : Optional.empty();
-    }
-
-    /** As containerd: the rest of the path, joined with dots, is the label key. */
-    private static Optional<String> label(List<String> path, Map<String, String> labels) {
-        if (path.size() < 2) {
+    private static Optional<String> label(Map<String, String> labels, List<String> fieldpath) {
+        if (fieldpath.size() < 2) {
             return Optional.empty();
         }
-        return Optional.ofNullable(labels.get(String.join(".", path.subList(1, path.size()))));
+        return Optional.ofNullable(labels.get(String.join(".", fieldpath.subList(1, fieldpath.size()))));
+    }
+
+    private static Optional<String> instant(Instant instant) {
+        return Optional.ofNullable(instant).map(Instant::toString);
     }
 }

@@ -1,10 +1,10 @@
 package io.stowage.filters;
 
-/** A parsed filter: decides whether an object, seen through an {@link Adaptor}, is selected. Immutable. */
-@FunctionalInterface
+/**
+ * A parsed filter: a predicate over objects seen through an {@link Adaptor}. Obtained from {@link Filters#parse};
+ * immutable and thread-safe.
+ */
 public interface Filter {
-    /** A filter that selects everything. */
-    Filter ALL = a -> true;
-
+    /** True when the object behind {@code adaptor} is selected by this filter. */
     boolean matches(Adaptor adaptor);
 }

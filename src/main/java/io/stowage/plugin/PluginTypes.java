@@ -4,6 +4,8 @@ package io.stowage.plugin;
 public final class PluginTypes {
     /** A {@link io.stowage.content.ContentStore}. */
     public static final String CONTENT = "content";
+    /** The shared {@link io.stowage.metadata.MetadataDb}. */
+    public static final String METADATA = "metadata";
     /** Something the server exposes; instances implementing {@code io.stowage.server.RouteProvider} are served. */
     public static final String SERVICE = "service";
 

@@ -38,7 +38,33 @@ import java.util.Map;
 public final class ContentJson {
     private static final ObjectMapper MAPPER = JsonMapper.builder().addModule(module()).build();
 
+    static {
+        warmUp();
+    }
+
     private ContentJson() {
+    }
+
+    /**
+     * Builds the mapper's serializers and deserializers for the wire types once, up front: Jackson creates them
+     * lazily under a lock, and the first requests would otherwise contend for it on event-loop threads.
+     */
+    private static void warmUp() {
+        try {
+            Digest d = Digest.sha256(new byte[0]);
+            Instant t = Instant.EPOCH;
+            Info info = new Info(d, 0, t, t, Map.of("k", "v"));
+            Status st = new Status("ref", 0, 0, d, t, t);
+            MAPPER.readValue(MAPPER.writeValueAsBytes(info), Info.class);
+            MAPPER.readValue(MAPPER.writeValueAsBytes(st), Status.class);
+            MAPPER.readValue(MAPPER.writeValueAsBytes(d), Digest.class);
+            MAPPER.readValue(MAPPER.writeValueAsBytes(t), Instant.class);
+            JsonNode tree = MAPPER.readTree(MAPPER.writeValueAsBytes(MAPPER.createObjectNode().put("k", 1)));
+            MAPPER.writeValueAsString(tree);
+            MAPPER.readTree("[1]");
+        } catch (IOException e) {
+            throw new ExceptionInInitializerError(e);
+        }
     }
 
     /**

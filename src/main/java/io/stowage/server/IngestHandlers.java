@@ -12,7 +12,10 @@ import io.stowage.content.Writer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executor;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
 import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
 
@@ -28,6 +31,9 @@ import reactor.netty.http.server.HttpServerResponse;
  *   GET    /v1/ingests/{ref}/write?total=T&amp;expected=D   WebSocket write session ({@link WriteSession})
  * </pre>
  * A PUT holds the ref's lock for the request and releases it (commit or close) before its response is sent.
+ * Without {@code offset} it appends; {@code offset=0} on an ingest holding data resets it; any other offset than
+ * the current one is 416 with the current offset. {@code label}s only matter with {@code commit=true}. A body
+ * shorter than its Content-Length (a client gone) is not committed; what was written stays for a resume.
  */
 final class IngestHandlers {
     static final String PREFIX = "/v1/ingests";
@@ -106,12 +112,22 @@ final class IngestHandlers {
         if (!isUpgrade(req)) {
             throw ContentException.invalidArgument("GET " + PREFIX + "/{ref}/write needs a WebSocket upgrade");
         }
-        // Open the writer before upgrading, so a locked ref or existing content refuses the upgrade.
+        // Open the writer before upgrading, so a locked ref or existing content refuses the upgrade. The upgrade
+        // itself must run on the connection's event loop: done from another thread, a frame the client sends
+        // right after the 101 can reach the HTTP operations before the WebSocket ones replace them, and is lost.
         return store.writer(ref, total, expected)
+                .publishOn(eventLoopOf(res))
+                .doOnDiscard(Writer.class, w -> w.close().subscribe())
                 .flatMap(w -> w.status()
                         .onErrorResume(e -> w.close().then(Mono.error(e)))
                         .flatMap(st -> new WriteSession(w, st, options.maxJsonBytes(), sessions).upgrade(res,
                                 options.maxFrameBytes())));
+    }
+
+    private static Scheduler eventLoopOf(HttpServerResponse res) {
+        Executor[] loop = {Runnable::run};
+        res.withConnection(c -> loop[0] = c.channel().eventLoop());
+        return Schedulers.fromExecutor(loop[0]);
     }
 
     /** A WebSocket opening handshake: {@code Connection: upgrade} and {@code Upgrade: websocket}. */

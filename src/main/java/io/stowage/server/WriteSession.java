@@ -42,10 +42,14 @@ import reactor.netty.http.websocket.WebsocketOutbound;
  * ingest first: absent or the current offset appends, an explicit 0 on an ingest holding data resets it (the
  * lock is kept), anything else is {@code out_of_range}. {@code total}, {@code expected} and {@code labels} sent
  * in any request replace the ones in force (a total of 0 keeps it); {@code commit} commits with them, answers and
- * ends the session (close 1000).
+ * ends the session (close 1000). The commit answer carries the committed size as {@code offset}, the committed
+ * digest, and the commit time as {@code updatedAt}.
  *
  * <p>On any error the writer is closed first (lock released, data kept), then {@code {"error":{"code","message"}}}
- * is sent and the socket closed (1011). A client that closes or drops the socket gets its writer closed at once.
+ * ({@code "offset"} too for {@code out_of_range}) is sent and the socket closed (1011). An abort of the ref ends
+ * the session the same way ({@code failed_precondition}, "aborted") before the ingest is removed. A client that
+ * closes or drops the socket gets its writer closed at once. The inbound is never cancelled (Reactor Netty would
+ * close the socket before a last answer); frames that arrive after the end are read and dropped.
  */
 final class WriteSession {
     private static final Logger log = LoggerFactory.getLogger(WriteSession.class);

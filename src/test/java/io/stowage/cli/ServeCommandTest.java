@@ -63,19 +63,23 @@ class ServeCommandTest {
 
         String json = HttpClient.create().get().uri(address(a) + "/v1/plugins")
                 .responseContent().aggregate().asString().block(T);
-        assertThat(json).isEqualTo("[{\"type\":\"content\",\"id\":\"local\",\"requires\":[],\"status\":\"ok\","
-                + "\"error\":null},{\"type\":\"service\",\"id\":\"content\",\"requires\":[\"content\"],"
+        assertThat(json).isEqualTo("[{\"type\":\"metadata\",\"id\":\"sqlite\",\"requires\":[],\"status\":\"ok\","
+                + "\"error\":null},{\"type\":\"content\",\"id\":\"local\",\"requires\":[\"metadata\"],"
+                + "\"status\":\"ok\",\"error\":null},{\"type\":\"service\",\"id\":\"content\",\"requires\":[\"content\"],"
                 + "\"status\":\"ok\",\"error\":null},{\"type\":\"service\",\"id\":\"plugins\",\"requires\":[],"
-                + "\"status\":\"ok\",\"error\":null}]");
+                + "\"status\":\"ok\",\"error\":null},{\"type\":\"service\",\"id\":\"registry\","
+                + "\"requires\":[\"content\",\"metadata\"],\"status\":\"ok\",\"error\":null}]");
 
         CliRunner.Result plugins = new CliRunner(CliEnvironment.of(System.in, System.out, System.err))
                 .run("--address", address(a), "plugins");
         assertThat(plugins.exit()).as(plugins.toString()).isZero();
         assertThat(plugins.out().lines().toList()).containsExactly(
-                "TYPE     ID       STATUS  ERROR",
-                "content  local    ok      -",
-                "service  content  ok      -",
-                "service  plugins  ok      -");
+                "TYPE      ID        STATUS  ERROR",
+                "metadata  sqlite    ok      -",
+                "content   local     ok      -",
+                "service   content   ok      -",
+                "service   plugins   ok      -",
+                "service   registry  ok      -");
         assertThat(Files.isDirectory(root.resolve("blobs"))).isTrue();
 
         shutdown.request();
@@ -98,11 +102,14 @@ class ServeCommandTest {
         CliRunner.Result plugins = new CliRunner(CliEnvironment.of(System.in, System.out, System.err))
                 .run("--address", address(a), "plugins");
         assertThat(plugins.out().lines().toList()).containsExactly(
-                "TYPE     ID       STATUS   ERROR",
-                "content  local    skipped  disabled in config",
-                "service  content  skipped  requires content, but none of its plugins initialised "
+                "TYPE      ID        STATUS   ERROR",
+                "content   local     skipped  disabled in config",
+                "metadata  sqlite    ok       -",
+                "service   content   skipped  requires content, but none of its plugins initialised "
                         + "(content/local skipped)",
-                "service  plugins  ok       -");
+                "service   plugins   ok       -",
+                "service   registry  skipped  requires content, but none of its plugins initialised "
+                        + "(content/local skipped)");
     }
 
     @Test

@@ -224,6 +224,26 @@ class ContentRoutesTest extends ServerTestBase {
     }
 
     @Test
+    void listFiltersUseContainerdSyntaxAndBadOnesAre400() {
+        Info a = commit("a", utf8("a"), Map.of("kind", "layer", "com.example/x", "1"));
+        Info b = commit("b", utf8("b"), Map.of("kind", "config"));
+        commit("c", utf8("c"), Map.of());
+
+        List<String> kinds = new ArrayList<>();
+        call(HttpMethod.GET, "/v1/content?filter=" + q("labels.kind==layer") + "&filter=" + q("labels.kind~=^conf"))
+                .json().forEach(n -> kinds.add(n.get("digest").asText()));
+        assertThat(kinds).containsExactlyInAnyOrder(a.digest().toString(), b.digest().toString());
+
+        Resp quoted = call(HttpMethod.GET, "/v1/content?filter=" + q("labels.\"com.example/x\"==1,labels.kind"));
+        assertThat(quoted.json().size()).isEqualTo(1);
+        assertThat(quoted.json().get(0).get("digest").asText()).isEqualTo(a.digest().toString());
+
+        Resp bad = call(HttpMethod.GET, "/v1/content?filter=" + q("labels.kind=="));
+        assertThat(bad.status()).isEqualTo(400);
+        assertThat(bad.json().get("code").asText()).isEqualTo("invalid_argument");
+    }
+
+    @Test
     void unknownRoutesAre404WithAJsonBody() {
         for (String uri : List.of("/", "/v1", "/v1/contents", "/v1/content/a/b/c")) {
             Resp r = call(HttpMethod.GET, uri);

@@ -188,6 +188,12 @@ class IngestRoutesTest extends ServerTestBase {
         assertThat(refs).containsExactlyInAnyOrder("layer-a", "layer-b");
 
         assertThat(call(HttpMethod.GET, ingest("nope")).status()).isEqualTo(404);
+
+        Resp filtered = call(HttpMethod.GET, "/v1/ingests?filter=" + q("ref~=^layer-a") + "&filter="
+                + q("expected==" + expected));
+        assertThat(filtered.json().size()).isEqualTo(1);
+        assertThat(filtered.json().get(0).get("ref").asText()).isEqualTo("layer-a");
+        assertThat(call(HttpMethod.GET, "/v1/ingests?filter=" + q("ref~=(")).status()).isEqualTo(400);
     }
 
     @Test
@@ -203,8 +209,9 @@ class IngestRoutesTest extends ServerTestBase {
 
     @Test
     void aBodyCutShortIsNotCommitted() throws Exception {
-        // Content-Length says 100, but the client goes away after 10 bytes. "Expect: 100-continue" makes the
-        // server open the writer and start reading the body before those bytes are sent.
+        // Content-Length says 100, but the client goes away after 10 bytes. Whether those bytes reach the writer
+        // before the server sees the connection end is a race (Reactor Netty may answer "100 Continue" before the
+        // handler reads the body); either way nothing is committed and the lock is released.
         byte[] partial = random(10, 3);
         String request = "PUT " + ingest("cut") + "?commit=true HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n"
                 + "Expect: 100-continue\r\n\r\n";
@@ -227,7 +234,7 @@ class IngestRoutesTest extends ServerTestBase {
         }
         Writer w = io.stowage.content.Ingests.openWriter(store, "cut", 0, null).block(T);
         try {
-            assertThat(w.status().block(T).offset()).isEqualTo(10);
+            assertThat(w.status().block(T).offset()).isIn(0L, 10L);
         } finally {
             w.close().block(T);
         }
