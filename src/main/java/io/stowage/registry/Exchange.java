@@ -9,6 +9,7 @@ import io.stowage.content.ErrorCode;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -169,7 +170,7 @@ final class Exchange {
             return Mono.error(t);
         }
         List<Map<String, Object>> errors = new ArrayList<>();
-        List<Object> details = e.details().isEmpty() ? java.util.Collections.singletonList(null) : e.details();
+        List<Object> details = e.details().isEmpty() ? Collections.singletonList(null) : e.details();
         for (Object detail : details) {
             Map<String, Object> entry = new LinkedHashMap<>();
             entry.put("code", e.error().code());

@@ -65,7 +65,9 @@ class ServeCommandTest {
                 .responseContent().aggregate().asString().block(T);
         assertThat(json).isEqualTo("[{\"type\":\"metadata\",\"id\":\"sqlite\",\"requires\":[],\"status\":\"ok\","
                 + "\"error\":null},{\"type\":\"content\",\"id\":\"local\",\"requires\":[\"metadata\"],"
+                + "\"status\":\"ok\",\"error\":null},{\"type\":\"images\",\"id\":\"sqlite\",\"requires\":[\"metadata\"],"
                 + "\"status\":\"ok\",\"error\":null},{\"type\":\"service\",\"id\":\"content\",\"requires\":[\"content\"],"
+                + "\"status\":\"ok\",\"error\":null},{\"type\":\"service\",\"id\":\"images\",\"requires\":[\"images\"],"
                 + "\"status\":\"ok\",\"error\":null},{\"type\":\"service\",\"id\":\"plugins\",\"requires\":[],"
                 + "\"status\":\"ok\",\"error\":null},{\"type\":\"service\",\"id\":\"registry\","
                 + "\"requires\":[\"content\",\"metadata\"],\"status\":\"ok\",\"error\":null}]");
@@ -77,7 +79,9 @@ class ServeCommandTest {
                 "TYPE      ID        STATUS  ERROR",
                 "metadata  sqlite    ok      -",
                 "content   local     ok      -",
+                "images    sqlite    ok      -",
                 "service   content   ok      -",
+                "service   images    ok      -",
                 "service   plugins   ok      -",
                 "service   registry  ok      -");
         assertThat(Files.isDirectory(root.resolve("blobs"))).isTrue();
@@ -105,8 +109,10 @@ class ServeCommandTest {
                 "TYPE      ID        STATUS   ERROR",
                 "content   local     skipped  disabled in config",
                 "metadata  sqlite    ok       -",
+                "images    sqlite    ok       -",
                 "service   content   skipped  requires content, but none of its plugins initialised "
                         + "(content/local skipped)",
+                "service   images    ok       -",
                 "service   plugins   ok       -",
                 "service   registry  skipped  requires content, but none of its plugins initialised "
                         + "(content/local skipped)");

@@ -25,6 +25,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.time.Instant;
@@ -61,6 +62,7 @@ public final class LocalContentStore implements ContentStore, RefLockEvents, Blo
     private final BlobRecords records;
     private final boolean ownsDb;
     private final IngestLocks locks = new IngestLocks();
+    private final HashStates hashStates = new HashStates();
     private final ConcurrentMap<String, LocalWriter> writers = new ConcurrentHashMap<>();
 
     private LocalContentStore(BlobPaths paths, Scheduler blocking, MetadataDb db, boolean ownsDb) {
@@ -113,6 +115,10 @@ public final class LocalContentStore implements ContentStore, RefLockEvents, Blo
 
     Scheduler blocking() {
         return blocking;
+    }
+
+    HashStates hashStates() {
+        return hashStates;
     }
 
     @Override
@@ -332,6 +338,7 @@ public final class LocalContentStore implements ContentStore, RefLockEvents, Blo
                     throw ContentException.notFound("ingest " + ref + ": not found");
                 }
                 IngestFiles.wipe(dir);
+                hashStates.forget(ref);
                 return null;
             }).subscribeOn(blocking)
                     .onErrorMap(e -> FileErrors.of("abort " + ref, e))
@@ -390,7 +397,11 @@ public final class LocalContentStore implements ContentStore, RefLockEvents, Blo
         }
         String alg = st.expected() != null ? st.expected().algorithm() : Digest.SHA256;
         Path data = dir.resolve(IngestFiles.DATA);
-        MessageDigest md = hashFile(data, st.offset(), alg);
+        FileTime mtime = Files.getLastModifiedTime(data);
+        MessageDigest md = hashStates.take(ref, st.offset(), mtime, Digest.newMessageDigest(alg).getAlgorithm());
+        if (md == null) {
+            md = hashFile(data, st.offset(), alg);
+        }
         AsynchronousFileChannel ch = AsynchronousFileChannel.open(data, StandardOpenOption.WRITE,
                 StandardOpenOption.READ);
         return new LocalWriter(this, ref, dir, ch, st, md);

@@ -432,9 +432,24 @@ final class LocalWriter implements Writer {
             }
             IngestFiles.writeField(dir, IngestFiles.UPDATED_AT, t.toString());
             // Align the data file's mtime, which status readers take when it is later than updatedat.
-            Files.setLastModifiedTime(dir.resolve(IngestFiles.DATA), FileTime.from(t));
-        } catch (IOException e) {
+            FileTime mtime = FileTime.from(t);
+            Files.setLastModifiedTime(dir.resolve(IngestFiles.DATA), mtime);
+            rememberHash(mtime);
+        } catch (IOException | CloneNotSupportedException e) {
             // the data file's mtime stands in for it
+        }
+    }
+
+    /** Lets the next writer of this ref resume without re-reading the data; skipped when the hash is unsure. */
+    private void rememberHash(FileTime mtime) throws CloneNotSupportedException {
+        Generation g;
+        synchronized (this) {
+            g = gen;
+        }
+        synchronized (g) {
+            if (!g.dirty) {
+                store.hashStates().remember(ref, g.offset, mtime, (MessageDigest) g.md.clone());
+            }
         }
     }
 
