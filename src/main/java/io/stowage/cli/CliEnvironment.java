@@ -1,7 +1,7 @@
 package io.stowage.cli;
 
-import io.stowage.content.ContentException;
 import io.stowage.content.ContentStore;
+import io.stowage.content.remote.RemoteContentStore;
 import io.stowage.images.ImageStore;
 import io.stowage.images.remote.RemoteImageStore;
 import java.io.InputStream;
@@ -46,7 +46,7 @@ public record CliEnvironment(InputStream in, PrintStream out, PrintStream err, M
     }
 
     private static ContentStore remote(URI address) {
-        throw ContentException.unavailable("the remote store client is not available in this build");
+        return RemoteContentStore.connect(address);
     }
 
     public CliEnvironment withIn(InputStream newIn) {
