@@ -1,6 +1,7 @@
 package io.stowage.cli;
 
 import io.stowage.content.ContentStore;
+import io.stowage.content.remote.RemoteContentStore;
 import io.stowage.images.ImageStore;
 import io.stowage.content.remote.RemoteContentStore;
 import io.stowage.images.remote.RemoteImageStore;
