@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Turns a JMH JSON result (java -jar benchmarks.jar ... -rf json -rff result.json) into a Markdown table.
 
-Usage: python3 benchmarks/report.py result.json
+Usage: python3 benchmarks/report.py result.json [more.json ...]   (several files: their rows are concatenated)
 
 Per row: the JMH score, MB/s (MB = 10^6 bytes), for ingest the ratio ingest / min(sha256, writeFsync) at the same
 size (the lower bare limit, from the same run), the ratio ingest / sha256WhileWriteFsync (both bare operations at once
@@ -33,9 +33,11 @@ def bytes_per_op(bench):
     return int(params["size"])
 
 
-def main(path):
-    with open(path) as f:
-        results = json.load(f)
+def main(paths):
+    results = []
+    for path in paths:
+        with open(path) as f:
+            results.extend(json.load(f))
     rows = []
     for b in results:
         cls, method = b["benchmark"].rsplit(".", 2)[-2:]
@@ -77,11 +79,12 @@ def main(path):
             if "sha256WhileWriteFsync" in lim:
                 both = "%.2f" % (r["mbps"] / lim["sha256WhileWriteFsync"])
         cpu = "%.2f" % r["cpu"] if r["cpu"] is not None else ""
-        print("| %s.%s | %d | %s | %s | %.0f | %s | %s | %s |" % (
-            r["cls"], r["method"], r["threads"], human(r["size"]), score, r["mbps"], ratio, both, cpu))
+        mbps = "%.0f" % r["mbps"] if r["mbps"] >= 10 else "%.1f" % r["mbps"]
+        print("| %s.%s | %d | %s | %s | %s | %s | %s | %s |" % (
+            r["cls"], r["method"], r["threads"], human(r["size"]), score, mbps, ratio, both, cpu))
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 2:
+    if len(sys.argv) < 2:
         sys.exit(__doc__)
-    main(sys.argv[1])
+    main(sys.argv[1:])
