@@ -23,8 +23,9 @@ public interface Writer {
 
     /**
      * Appends the stream at the current offset, requesting one buffer at a time, and returns the new offset.
-     * Errors: FAILED_PRECONDITION when the writer is closed or the data goes past the declared total, or another
-     * (non-reset) write is in progress; RESOURCE_EXHAUSTED when out of space. Data written before an error stays.
+     * Errors: FAILED_PRECONDITION when the writer is ended or another (non-reset) write is in progress;
+     * INVALID_ARGUMENT when the data goes past the declared total (the buffer that would cross it is not
+     * written); RESOURCE_EXHAUSTED when out of space. Data written before an error stays.
      */
     Mono<Long> write(Publisher<ByteBuffer> data);
 

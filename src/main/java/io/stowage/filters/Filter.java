@@ -1,2 +1,10 @@
 package io.stowage.filters;
-public interface Filter { boolean matches(Adaptor a); }
+
+/**
+ * A parsed filter: a predicate over objects seen through an {@link Adaptor}. Obtained from {@link Filters#parse};
+ * immutable and thread-safe.
+ */
+public interface Filter {
+    /** True when the object behind {@code adaptor} is selected by this filter. */
+    boolean matches(Adaptor adaptor);
+}

@@ -51,7 +51,10 @@ public final class MetadataDb implements AutoCloseable {
                 s.execute("PRAGMA foreign_keys=ON");
             }
             // A plain executor thread, not Schedulers.newSingle: those are marked non-blocking, and JDBC blocks.
-            Scheduler thread = Schedulers.fromExecutorService(Executors.newSingleThreadExecutor(r -> {
+            // A scheduled executor, because submitting to it from an event loop must not park: the lock of a
+            // LinkedBlockingQueue does under contention (BlockHound saw it with 1000 concurrent readers), the
+            // DelayedWorkQueue of a ScheduledThreadPoolExecutor is allowed by Reactor's BlockHound integration.
+            Scheduler thread = Schedulers.fromExecutorService(Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "stowage-metadata");
                 t.setDaemon(true);
                 return t;

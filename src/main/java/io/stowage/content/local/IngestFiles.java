@@ -12,6 +12,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.UUID;
 import java.util.stream.Stream;
@@ -74,6 +75,7 @@ final class IngestFiles {
                 Files.writeString(tmp.resolve(EXPECTED), expected.toString());
             }
             Files.createFile(tmp.resolve(DATA));
+            Files.setLastModifiedTime(tmp.resolve(DATA), FileTime.from(startedAt));
             wipe(dir);
             Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException | RuntimeException e) {

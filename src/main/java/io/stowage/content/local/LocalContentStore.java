@@ -25,6 +25,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.time.Instant;
@@ -59,13 +60,16 @@ public final class LocalContentStore implements ContentStore, RefLockEvents, Blo
     private final Scheduler blocking;
     private final MetadataDb db;
     private final BlobRecords records;
+    private final boolean ownsDb;
     private final IngestLocks locks = new IngestLocks();
+    private final HashStates hashStates = new HashStates();
     private final ConcurrentMap<String, LocalWriter> writers = new ConcurrentHashMap<>();
 
-    private LocalContentStore(BlobPaths paths, Scheduler blocking, MetadataDb db) {
+    private LocalContentStore(BlobPaths paths, Scheduler blocking, MetadataDb db, boolean ownsDb) {
         this.paths = paths;
         this.blocking = blocking;
         this.db = db;
+        this.ownsDb = ownsDb;
         this.records = new BlobRecords(db);
     }
 
@@ -76,6 +80,19 @@ public final class LocalContentStore implements ContentStore, RefLockEvents, Blo
 
     /** As {@link #open(Path)}, running blocking file operations on {@code blocking}. */
     public static LocalContentStore open(Path root, Scheduler blocking) {
+        BlobPaths paths = prepare(root);
+        return new LocalContentStore(paths, blocking, MetadataDb.open(paths.metadataDb()), true);
+    }
+
+    /**
+     * As {@link #open(Path, Scheduler)}, keeping labels and timestamps in a shared metadata database that the
+     * caller owns (the store does not close it).
+     */
+    public static LocalContentStore open(Path root, Scheduler blocking, MetadataDb db) {
+        return new LocalContentStore(prepare(root), blocking, db, false);
+    }
+
+    private static BlobPaths prepare(Path root) {
         BlobPaths paths = new BlobPaths(root.toAbsolutePath());
         try {
             Files.createDirectories(paths.blobsDir());
@@ -88,7 +105,7 @@ public final class LocalContentStore implements ContentStore, RefLockEvents, Blo
         } catch (IOException e) {
             throw FileErrors.of("store root " + root, e);
         }
-        return new LocalContentStore(paths, blocking, MetadataDb.open(paths.metadataDb()));
+        return paths;
     }
 
     /** The root directory of this store. */
@@ -98,6 +115,10 @@ public final class LocalContentStore implements ContentStore, RefLockEvents, Blo
 
     Scheduler blocking() {
         return blocking;
+    }
+
+    HashStates hashStates() {
+        return hashStates;
     }
 
     @Override
@@ -317,6 +338,7 @@ public final class LocalContentStore implements ContentStore, RefLockEvents, Blo
                     throw ContentException.notFound("ingest " + ref + ": not found");
                 }
                 IngestFiles.wipe(dir);
+                hashStates.forget(ref);
                 return null;
             }).subscribeOn(blocking)
                     .onErrorMap(e -> FileErrors.of("abort " + ref, e))
@@ -375,7 +397,11 @@ public final class LocalContentStore implements ContentStore, RefLockEvents, Blo
         }
         String alg = st.expected() != null ? st.expected().algorithm() : Digest.SHA256;
         Path data = dir.resolve(IngestFiles.DATA);
-        MessageDigest md = hashFile(data, st.offset(), alg);
+        FileTime mtime = Files.getLastModifiedTime(data);
+        MessageDigest md = hashStates.take(ref, st.offset(), mtime, Digest.newMessageDigest(alg).getAlgorithm());
+        if (md == null) {
+            md = hashFile(data, st.offset(), alg);
+        }
         AsynchronousFileChannel ch = AsynchronousFileChannel.open(data, StandardOpenOption.WRITE,
                 StandardOpenOption.READ);
         return new LocalWriter(this, ref, dir, ch, st, md);
@@ -474,6 +500,8 @@ public final class LocalContentStore implements ContentStore, RefLockEvents, Blo
     public void close() {
         List<LocalWriter> open = new ArrayList<>(writers.values());
         Flux.fromIterable(open).flatMap(w -> w.close().onErrorResume(e -> Mono.empty())).blockLast();
-        db.close();
+        if (ownsDb) {
+            db.close();
+        }
     }
 }

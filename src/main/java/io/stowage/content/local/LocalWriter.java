@@ -10,6 +10,8 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.AsynchronousFileChannel;
 import java.nio.channels.CompletionHandler;
+import java.nio.file.Files;
+import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.Map;
@@ -31,7 +33,7 @@ import reactor.core.publisher.Sinks;
 final class LocalWriter implements Writer {
     /** Hash state and offset of the data since the last reset. */
     private static final class Generation {
-        final MessageDigest md;
+        MessageDigest md;
         long offset;
         /** An I/O failed after its bytes were hashed: file and hash must be resynchronised before going on. */
         boolean dirty;
@@ -153,7 +155,8 @@ final class LocalWriter implements Writer {
         Mono<Void> ready = g.dirty ? resync(g) : Mono.empty();
         return ready.thenMany(Flux.from(data))
                 .takeUntilOther(mine.cancel.asMono())
-                .concatMap(buf -> chunk(mine, g, buf), 1)
+                // BOUNDARY: a source error waits for the chunk in flight, so status and digest agree afterwards
+                .concatMapDelayError(buf -> chunk(mine, g, buf), false, 1)
                 .then(Mono.fromCallable(() -> {
                     synchronized (this) {
                         if (mine.cancelled) {
@@ -292,10 +295,9 @@ final class LocalWriter implements Writer {
         return Mono.<Void>fromCallable(() -> {
             channel.truncate(g.offset);
             MessageDigest md = store.hashFile(dir.resolve(IngestFiles.DATA), g.offset, algorithm);
-            synchronized (this) {
-                if (gen == g) {
-                    gen = new Generation(md, g.offset);
-                }
+            synchronized (g) {
+                g.md = md;
+                g.dirty = false;
             }
             return null;
         }).subscribeOn(store.blocking()).onErrorMap(e -> FileErrors.of("ref " + ref + ": resync", e));
@@ -356,12 +358,19 @@ final class LocalWriter implements Writer {
     @Override
     public Mono<Info> commit(long size, Digest expectedDigest, Map<String, String> labels) {
         return Mono.defer(() -> {
+            try {
+                Labels.validate(labels);
+            } catch (ContentException e) {
+                return close().then(Mono.error(e));
+            }
             Inflight prev;
             Generation g;
             synchronized (this) {
                 checkOpen();
                 if (inflight != null && inflight.streaming) {
-                    throw ContentException.failedPrecondition("ref " + ref + ": commit while a write is in progress");
+                    // A commit always ends the writer: the running write is cancelled, the data kept.
+                    return close().then(Mono.error(ContentException.failedPrecondition(
+                            "ref " + ref + ": commit while a write is in progress")));
                 }
                 endedBy = "ended by its commit";
                 prev = inflight;
@@ -369,10 +378,7 @@ final class LocalWriter implements Writer {
             }
             return (prev == null ? Mono.<Void>empty() : prev.settled.asMono())
                     .then(Mono.defer(() -> g.dirty ? resync(g) : Mono.empty()))
-                    .then(Mono.fromCallable(() -> {
-                        Labels.validate(labels);
-                        return verifyAndMove(size, expectedDigest);
-                    }).subscribeOn(store.blocking()))
+                    .then(Mono.fromCallable(() -> verifyAndMove(size, expectedDigest)).subscribeOn(store.blocking()))
                     .flatMap(d -> store.recordCommit(d, commitSize(), labels));
         }).doOnEach(sig -> {
             if (sig.isOnNext() || sig.isOnError()) {
@@ -397,8 +403,11 @@ final class LocalWriter implements Writer {
             declared = expected;
         }
         actual = currentDigest();
-        channel.force(false);
-        channel.close();
+        try {
+            channel.force(false);
+        } finally {
+            channel.close();
+        }
         long wantSize = size > 0 ? size : declaredTotal;
         Digest want = expectedDigest != null ? expectedDigest : declared;
         if (wantSize > 0 && wantSize != written) {
@@ -422,8 +431,25 @@ final class LocalWriter implements Writer {
                 t = updatedAt;
             }
             IngestFiles.writeField(dir, IngestFiles.UPDATED_AT, t.toString());
-        } catch (IOException e) {
+            // Align the data file's mtime, which status readers take when it is later than updatedat.
+            FileTime mtime = FileTime.from(t);
+            Files.setLastModifiedTime(dir.resolve(IngestFiles.DATA), mtime);
+            rememberHash(mtime);
+        } catch (IOException | CloneNotSupportedException e) {
             // the data file's mtime stands in for it
+        }
+    }
+
+    /** Lets the next writer of this ref resume without re-reading the data; skipped when the hash is unsure. */
+    private void rememberHash(FileTime mtime) throws CloneNotSupportedException {
+        Generation g;
+        synchronized (this) {
+            g = gen;
+        }
+        synchronized (g) {
+            if (!g.dirty) {
+                store.hashStates().remember(ref, g.offset, mtime, (MessageDigest) g.md.clone());
+            }
         }
     }
 

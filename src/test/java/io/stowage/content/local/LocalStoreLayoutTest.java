@@ -154,4 +154,32 @@ class LocalStoreLayoutTest {
         assertThat(after).isEqualTo(committed);
         assertThat(after.labels()).containsEntry("a", "1");
     }
+
+    @Test
+    void reopeningAClosedIngestTrustsItsRememberedHashOnlyWhileTheFileIsUnchanged() throws Exception {
+        store = LocalContentStore.open(root);
+        byte[] data = random(9000, 5);
+        Writer w = store.writer("chunks", 0, null).block(T);
+        w.write(Mono.just(ByteBuffer.wrap(data, 0, 3000))).block(T);
+        w.close().block(T);
+        // Changed behind the store's back: the remembered hash must not be used.
+        Path file = root.resolve("ingest").resolve(Digest.sha256("chunks".getBytes(StandardCharsets.UTF_8)).hex())
+                .resolve("data");
+        byte[] tampered = java.util.Arrays.copyOf(data, 3000);
+        tampered[0] ^= 1;
+        Files.write(file, tampered);
+        Writer again = store.writer("chunks", 0, null).block(T);
+        assertThat(again.digest().block(T)).isEqualTo(Digest.sha256(tampered));
+        again.truncate(0).block(T);
+        again.write(Mono.just(ByteBuffer.wrap(data, 0, 3000))).block(T);
+        again.close().block(T);
+        for (int off = 3000; off < 9000; off += 3000) {
+            Writer next = store.writer("chunks", 0, null).block(T);
+            assertThat(next.digest().block(T)).isEqualTo(Digest.sha256(java.util.Arrays.copyOf(data, off)));
+            next.write(off, Mono.just(ByteBuffer.wrap(data, off, 3000))).block(T);
+            next.close().block(T);
+        }
+        Writer last = store.writer("chunks", 0, null).block(T);
+        assertThat(last.commit(9000, Digest.sha256(data), Map.of()).block(T).digest()).isEqualTo(Digest.sha256(data));
+    }
 }

@@ -1,0 +1,43 @@
+package io.stowage.cli;
+
+import io.stowage.content.ContentStore;
+import io.stowage.content.Info;
+import java.io.PrintStream;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code stowage content ls [FILTER...]}: committed content as {@code DIGEST SIZE AGE LABELS}, one line per blob
+ * as the server streams them (so the digest column is as wide as a sha256 digest, not measured).
+ */
+@Command(name = "ls", aliases = "list", mixinStandardHelpOptions = true,
+        description = {"List committed content matching any FILTER (containerd syntax, e.g.",
+                "'labels.\"kind\"==layer', 'size>1024,digest~=^sha256:'); all when none."})
+final class ListCommand extends ContentSubcommand {
+    private static final String ROW = "%-71s  %10s  %4s  %s";
+
+    @Parameters(paramLabel = "FILTER", arity = "0..*")
+    List<String> filters = new ArrayList<>();
+
+    @Option(names = {"-q", "--quiet"}, description = "Print only the digests.")
+    boolean quiet;
+
+    @Override
+    int run(ContentStore store) {
+        PrintStream out = env().out();
+        if (!quiet) {
+            out.println(String.format(ROW, "DIGEST", "SIZE", "AGE", "LABELS").stripTrailing());
+        }
+        Instant now = Instant.now();
+        for (Info i : store.walk(filters).toIterable(64)) {
+            out.println(quiet ? i.digest().toString() : String.format(ROW, i.digest(), Formats.bytes(i.size()),
+                    Formats.age(i.createdAt(), now), Formats.labels(i.labels())));
+        }
+        out.flush();
+        return 0;
+    }
+}

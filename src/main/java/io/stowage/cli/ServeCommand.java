@@ -1,0 +1,130 @@
+package io.stowage.cli;
+
+import io.stowage.content.ContentException;
+import io.stowage.plugin.PluginException;
+import io.stowage.plugin.PluginRegistry;
+import io.stowage.plugin.PluginTypes;
+import io.stowage.plugin.StowageConfig;
+import io.stowage.server.RouteProvider;
+import io.stowage.server.ServerOptions;
+import io.stowage.server.StowageServer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/**
+ * {@code stowage serve}: loads the config, initialises the plugins, serves the routes of every {@code service}
+ * plugin that is a {@link RouteProvider}, and runs until the shutdown signal (SIGTERM, SIGINT); then disposes the
+ * server and closes the plugins in reverse order. Where values come from is documented in {@code docs/config.md}.
+ */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = {"Run the stowage server until SIGTERM or SIGINT.",
+                "Root: --root, else $STOWAGE_ROOT, else the config's root, else",
+                "$XDG_DATA_HOME/stowage, else ~/.local/share/stowage.",
+                "Listen: --listen, else the config's listen, else " + ServeCommand.DEFAULT_LISTEN + "."})
+final class ServeCommand implements Callable<Integer> {
+    static final String DEFAULT_LISTEN = "127.0.0.1:5000";
+    static final String ROOT_ENV = "STOWAGE_ROOT";
+    static final Duration DISPOSE_TIMEOUT = Duration.ofSeconds(10);
+    private static final Logger log = LoggerFactory.getLogger(ServeCommand.class);
+
+    @ParentCommand
+    Main main;
+
+    @Option(names = "--listen", paramLabel = "HOST:PORT", description = "Address to bind; port 0 picks a free one.")
+    String listen;
+
+    @Option(names = "--root", paramLabel = "DIR", description = "Directory of the store and the plugins' data.")
+    Path root;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "YAML config file (see docs/config.md).")
+    Path config;
+
+    @Override
+    public Integer call() {
+        CliEnvironment env = main.env();
+        var stop = env.shutdown().requested();
+        PluginRegistry registry = null;
+        StowageServer server = null;
+        try {
+            StowageConfig cfg = config == null ? StowageConfig.empty() : StowageConfig.load(config);
+            Path dir = resolveRoot(cfg, env.env());
+            String address = listen != null ? listen : cfg.listen().orElse(DEFAULT_LISTEN);
+            ServerOptions options = serverOptions(address);
+            createRoot(dir);
+            registry = PluginRegistry.load(cfg.withRoot(dir).withListen(address));
+            List<RouteProvider> providers = registry.instances(PluginTypes.SERVICE, RouteProvider.class);
+            log.info("root {}; plugins: {}", dir, registry.plugins().stream()
+                    .map(p -> p.name() + " " + p.status().wireName()).collect(Collectors.joining(", ")));
+            server = bind(options, providers, address);
+            env.onServing().accept(server.address());
+            stop.block();
+            log.info("shutting down");
+            return 0;
+        } finally {
+            if (server != null) {
+                server.disposeNow(DISPOSE_TIMEOUT);
+            }
+            if (registry != null) {
+                registry.close();
+            }
+            env.shutdown().finished();
+        }
+    }
+
+    /** {@code --root}, else {@code $STOWAGE_ROOT}, else the config's, else the XDG data directory; absolute. */
+    Path resolveRoot(StowageConfig cfg, Map<String, String> env) {
+        if (root != null) {
+            return root.toAbsolutePath();
+        }
+        String fromEnv = env.get(ROOT_ENV);
+        if (fromEnv != null && !fromEnv.isEmpty()) {
+            return Path.of(fromEnv).toAbsolutePath();
+        }
+        if (cfg.root().isPresent()) {
+            return cfg.root().get().toAbsolutePath();
+        }
+        String xdg = env.get("XDG_DATA_HOME");
+        if (xdg != null && !xdg.isEmpty()) {
+            return Path.of(xdg, "stowage").toAbsolutePath();
+        }
+        String home = env.getOrDefault("HOME", System.getProperty("user.home"));
+        return Path.of(home, ".local", "share", "stowage").toAbsolutePath();
+    }
+
+    private static ServerOptions serverOptions(String address) {
+        try {
+            return ServerOptions.defaults().withListen(address);
+        } catch (IllegalArgumentException e) {
+            throw ContentException.invalidArgument(e.getMessage());
+        }
+    }
+
+    private static void createRoot(Path dir) {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new PluginException("root " + dir + ": cannot create: " + e, e);
+        }
+    }
+
+    private static StowageServer bind(ServerOptions options, List<RouteProvider> providers, String address) {
+        try {
+            return StowageServer.start(options, providers);
+        } catch (RuntimeException e) {
+            Throwable cause = reactor.core.Exceptions.unwrap(e);
+            throw ContentException.unavailable("cannot listen on " + address + ": "
+                    + (cause.getMessage() == null ? cause.toString() : cause.getMessage()));
+        }
+    }
+}

@@ -1,0 +1,48 @@
+package io.stowage.plugin.builtin;
+
+import io.stowage.content.ContentStore;
+import io.stowage.plugin.InitContext;
+import io.stowage.plugin.Plugin;
+import io.stowage.plugin.PluginTypes;
+import io.stowage.server.ContentRoutes;
+import io.stowage.server.ServerOptions;
+import java.util.List;
+
+/**
+ * {@code service/content}: the content API ({@link ContentRoutes}) over the one {@code content} plugin's store.
+ * Its section may set {@code maxFrameBytes} (largest WebSocket frame of a write session, at least 4 MiB) and
+ * {@code maxJsonBytes} (largest JSON body or text frame).
+ */
+public final class ContentServicePlugin implements Plugin {
+    /** The section {@code plugins.service.content}; null values keep the defaults of {@link ServerOptions}. */
+    record Config(Integer maxFrameBytes, Integer maxJsonBytes) {
+    }
+
+    @Override
+    public String type() {
+        return PluginTypes.SERVICE;
+    }
+
+    @Override
+    public String id() {
+        return "content";
+    }
+
+    @Override
+    public List<String> requires() {
+        return List.of(PluginTypes.CONTENT);
+    }
+
+    @Override
+    public Object init(InitContext context) {
+        Config config = context.config(Config.class);
+        ServerOptions options = ServerOptions.defaults();
+        if (config.maxFrameBytes() != null) {
+            options = options.withMaxFrameBytes(config.maxFrameBytes());
+        }
+        if (config.maxJsonBytes() != null) {
+            options = options.withMaxJsonBytes(config.maxJsonBytes());
+        }
+        return ContentRoutes.of(context.instance(PluginTypes.CONTENT, ContentStore.class), options);
+    }
+}

@@ -1,0 +1,43 @@
+package io.stowage.plugin.builtin;
+
+import io.stowage.content.local.LocalContentStore;
+import io.stowage.plugin.InitContext;
+import io.stowage.plugin.Plugin;
+import io.stowage.plugin.PluginTypes;
+import io.stowage.metadata.MetadataDb;
+import java.nio.file.Path;
+import java.util.List;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * {@code content/local}: a {@link LocalContentStore} at the root directory, or at {@code path} of its section
+ * (relative to the root, or absolute). Its instance is the store; the registry closes it.
+ */
+public final class LocalContentPlugin implements Plugin {
+    /** The section {@code plugins.content.local}. */
+    record Config(String path) {
+    }
+
+    @Override
+    public String type() {
+        return PluginTypes.CONTENT;
+    }
+
+    @Override
+    public String id() {
+        return "local";
+    }
+
+    @Override
+    public List<String> requires() {
+        return List.of(PluginTypes.METADATA);
+    }
+
+    @Override
+    public Object init(InitContext context) {
+        Config config = context.config(Config.class);
+        Path dir = config.path() == null ? context.root() : context.root().resolve(config.path());
+        return LocalContentStore.open(dir, Schedulers.boundedElastic(),
+                context.instance(PluginTypes.METADATA, MetadataDb.class));
+    }
+}

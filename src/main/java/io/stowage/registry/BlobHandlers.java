@@ -1,0 +1,118 @@
+package io.stowage.registry;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.DefaultFileRegion;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.stowage.content.ContentException;
+import io.stowage.content.ContentStore;
+import io.stowage.content.Digest;
+import io.stowage.content.ErrorCode;
+import io.stowage.content.local.BlobFiles;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.StandardOpenOption;
+import java.util.Map;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.netty.NettyPipeline;
+import reactor.netty.http.server.HttpServerResponse;
+
+/**
+ * {@code GET}, {@code HEAD} and {@code DELETE /v2/<name>/blobs/<digest>}. A blob is served only when it is
+ * linked to the repository (pushed, mounted or part of a pushed manifest there) and present in the store;
+ * otherwise 404 BLOB_UNKNOWN. A single {@code Range} gives 206 with {@code Content-Range}; an unsatisfiable one
+ * 416. Bytes of a store that keeps blobs as files ({@link BlobFiles}) are sent zero-copy as a file region (the
+ * file opened on the blocking scheduler), others streamed through {@code read}, one chunk per request.
+ * DELETE unlinks the blob from the repository (the content stays in the store, possibly shared) and is 405
+ * UNSUPPORTED unless enabled.
+ */
+final class BlobHandlers {
+    private final ContentStore store;
+    private final RegistryTables tables;
+    private final RegistryOptions options;
+    private final Scheduler blocking;
+
+    BlobHandlers(ContentStore store, RegistryTables tables, RegistryOptions options, Scheduler blocking) {
+        this.store = store;
+        this.tables = tables;
+        this.options = options;
+        this.blocking = blocking;
+    }
+
+    Mono<Void> get(Exchange x, String name, Digest digest) {
+        return tables.blobLinked(name, digest)
+                .flatMap(linked -> linked ? store.info(digest) : Mono.error(unknown(name, digest)))
+                .onErrorMap(e -> ContentException.is(e, ErrorCode.NOT_FOUND), e -> unknown(name, digest))
+                .flatMap(info -> {
+                    Ranges.Read range = Ranges.read(x.header(HttpHeaderNames.RANGE), info.size());
+                    long offset = range == null ? 0 : range.first();
+                    long length = range == null ? info.size() : range.length();
+                    HttpServerResponse res = x.res;
+                    res.status(range == null ? HttpResponseStatus.OK : HttpResponseStatus.PARTIAL_CONTENT)
+                            .header(HttpHeaderNames.CONTENT_TYPE, MediaTypes.OCTET_STREAM)
+                            .header(HttpHeaderNames.CONTENT_LENGTH, Long.toString(length))
+                            .header(Exchange.CONTENT_DIGEST, digest.toString())
+                            .header(HttpHeaderNames.ACCEPT_RANGES, "bytes")
+                            .header(HttpHeaderNames.ETAG, "\"" + digest + "\"")
+                            .header(HttpHeaderNames.CACHE_CONTROL, "max-age=31536000");
+                    if (range != null) {
+                        res.header(HttpHeaderNames.CONTENT_RANGE, range.contentRange());
+                    }
+                    if (x.isHead() || length == 0) {
+                        return res.send().then();
+                    }
+                    if (store instanceof BlobFiles files && zeroCopyPossible(res)) {
+                        return sendFile(res, files, digest, offset, length);
+                    }
+                    return store.read(digest, offset, length)
+                            .switchOnFirst((first, all) -> first.isOnError() ? all.then()
+                                    : res.send(all.map(Unpooled::wrappedBuffer)).then())
+                            .then();
+                });
+    }
+
+    Mono<Void> delete(Exchange x, String name, Digest digest) {
+        if (!options.deleteEnabled()) {
+            return Mono.error(RegistryError.UNSUPPORTED.withDetail("blob deletion is disabled"));
+        }
+        return tables.unlinkBlob(name, digest).flatMap(removed -> removed
+                ? x.empty(HttpResponseStatus.ACCEPTED, Map.of())
+                : Mono.error(unknown(name, digest)));
+    }
+
+    private static RegistryException unknown(String name, Digest digest) {
+        return RegistryError.BLOB_UNKNOWN.withDetail(Map.of("name", name, "digest", digest.toString()));
+    }
+
+    private Mono<Void> sendFile(HttpServerResponse res, BlobFiles files, Digest digest, long offset, long length) {
+        return Mono.usingWhen(
+                Mono.fromCallable(() -> FileChannel.open(files.blobFile(digest), StandardOpenOption.READ))
+                        .subscribeOn(blocking)
+                        .onErrorMap(NoSuchFileException.class, e -> RegistryError.BLOB_UNKNOWN.withDetail(
+                                Map.of("digest", digest.toString()))),
+                fc -> res.sendUsing(() -> fc, (conn, ch) -> new DefaultFileRegion(ch, offset, length), ch -> { })
+                        .then(),
+                BlobHandlers::close,
+                (fc, e) -> close(fc),
+                BlobHandlers::close);
+    }
+
+    /** Zero-copy needs the bytes to reach the socket untouched: no TLS, no compression. */
+    private static boolean zeroCopyPossible(HttpServerResponse res) {
+        boolean[] possible = {true};
+        res.withConnection(c -> possible[0] = c.channel().pipeline().get(NettyPipeline.SslHandler) == null
+                && c.channel().pipeline().get(NettyPipeline.CompressionHandler) == null);
+        return possible[0];
+    }
+
+    private static Mono<Void> close(FileChannel fc) {
+        try {
+            fc.close();
+        } catch (IOException e) {
+            // read-only channel: nothing to lose
+        }
+        return Mono.empty();
+    }
+}

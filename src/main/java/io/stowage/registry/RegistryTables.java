@@ -1,0 +1,299 @@
+package io.stowage.registry;
+
+import io.stowage.content.Digest;
+import io.stowage.metadata.MetadataDb;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import reactor.core.publisher.Mono;
+
+/**
+ * The registry's records in the metadata database. Content bytes are in the store; these tables say which
+ * repository sees what:
+ * <pre>
+ *   registry_repositories (name)                         a repository exists once something is linked into it
+ *   registry_blob_links   (repository, digest)           blobs (and manifests, as blobs) a repository may serve
+ *   registry_manifests    (repository, digest, media_type, size, artifact_type, subject, annotations)
+ *                                                        manifests pushed to a repository; those with a subject
+ *                                                        are its referrer links
+ *   registry_tags         (repository, tag, digest)      tags, listed in byte order
+ *   registry_uploads      (id, repository, started_at)   upload sessions; the bytes are the store ingest
+ *                                                        {@code registry-upload-<id>}
+ * </pre>
+ * Digests are stored as {@code alg:hex}, times as ISO-8601 UTC. Every method runs on the database thread;
+ * multi-statement changes run in one transaction. Thread-safe.
+ */
+final class RegistryTables {
+    private static final String[] SCHEMA = {
+        "CREATE TABLE IF NOT EXISTS registry_repositories (name TEXT PRIMARY KEY, created_at TEXT NOT NULL)",
+        "CREATE TABLE IF NOT EXISTS registry_blob_links (repository TEXT NOT NULL, digest TEXT NOT NULL,"
+                + " linked_at TEXT NOT NULL, PRIMARY KEY (repository, digest)) WITHOUT ROWID",
+        "CREATE TABLE IF NOT EXISTS registry_manifests (repository TEXT NOT NULL, digest TEXT NOT NULL,"
+                + " media_type TEXT NOT NULL, size INTEGER NOT NULL, artifact_type TEXT, subject TEXT,"
+                + " annotations TEXT, pushed_at TEXT NOT NULL, PRIMARY KEY (repository, digest)) WITHOUT ROWID",
+        "CREATE INDEX IF NOT EXISTS registry_manifests_by_subject ON registry_manifests (repository, subject)"
+                + " WHERE subject IS NOT NULL",
+        "CREATE TABLE IF NOT EXISTS registry_tags (repository TEXT NOT NULL, tag TEXT NOT NULL,"
+                + " digest TEXT NOT NULL, updated_at TEXT NOT NULL, PRIMARY KEY (repository, tag)) WITHOUT ROWID",
+        "CREATE INDEX IF NOT EXISTS registry_tags_by_digest ON registry_tags (repository, digest)",
+        "CREATE TABLE IF NOT EXISTS registry_uploads (id TEXT PRIMARY KEY, repository TEXT NOT NULL,"
+                + " started_at TEXT NOT NULL)",
+    };
+
+    /** One page of tags; {@code more} when tags follow the last one. */
+    record TagPage(List<String> tags, boolean more) {
+    }
+
+    private final MetadataDb db;
+
+    private RegistryTables(MetadataDb db) {
+        this.db = db;
+    }
+
+    /** Creates the tables when missing. Blocks: call it at start-up. */
+    static RegistryTables open(MetadataDb db) {
+        db.migrate(SCHEMA);
+        return new RegistryTables(db);
+    }
+
+    // ---- repositories and blob links
+
+    Mono<Boolean> repositoryExists(String name) {
+        return db.call(c -> exists(c, "SELECT 1 FROM registry_repositories WHERE name = ?", name));
+    }
+
+    Mono<Boolean> blobLinked(String name, Digest digest) {
+        return db.call(c -> exists(c, "SELECT 1 FROM registry_blob_links WHERE repository = ? AND digest = ?",
+                name, digest.toString()));
+    }
+
+    Mono<Void> linkBlob(String name, Digest digest) {
+        return db.transaction(c -> {
+            ensureRepository(c, name);
+            link(c, name, digest);
+            return Boolean.TRUE;
+        }).then();
+    }
+
+    /** Removes a blob link; true when there was one. */
+    Mono<Boolean> unlinkBlob(String name, Digest digest) {
+        return db.call(c -> update(c, "DELETE FROM registry_blob_links WHERE repository = ? AND digest = ?",
+                name, digest.toString()) > 0);
+    }
+
+    /** Those of {@code blobs} not linked to the repository and of {@code manifests} not pushed to it. */
+    Mono<Set<Digest>> missing(String name, Collection<Digest> blobs, Collection<Digest> manifests) {
+        return db.call(c -> {
+            Set<Digest> out = new LinkedHashSet<>();
+            for (Digest d : blobs) {
+                if (!exists(c, "SELECT 1 FROM registry_blob_links WHERE repository = ? AND digest = ?", name,
+                        d.toString())) {
+                    out.add(d);
+                }
+            }
+            for (Digest d : manifests) {
+                if (!exists(c, "SELECT 1 FROM registry_manifests WHERE repository = ? AND digest = ?", name,
+                        d.toString())) {
+                    out.add(d);
+                }
+            }
+            return out;
+        });
+    }
+
+    // ---- manifests and tags
+
+    /** Records a pushed manifest (also as a blob of the repository) and points {@code tag} at it unless null. */
+    Mono<Void> putManifest(String name, ManifestRecord m, String tag) {
+        return db.transaction(c -> {
+            ensureRepository(c, name);
+            link(c, name, m.digest());
+            update(c, "INSERT INTO registry_manifests (repository, digest, media_type, size, artifact_type, subject,"
+                            + " annotations, pushed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+                            + " ON CONFLICT (repository, digest) DO UPDATE SET media_type = excluded.media_type,"
+                            + " size = excluded.size, artifact_type = excluded.artifact_type,"
+                            + " subject = excluded.subject, annotations = excluded.annotations",
+                    name, m.digest().toString(), m.mediaType(), m.size(), m.artifactType(),
+                    m.subject() == null ? null : m.subject().toString(),
+                    RegistryJson.annotationsToText(m.annotations()), now());
+            if (tag != null) {
+                update(c, "INSERT INTO registry_tags (repository, tag, digest, updated_at) VALUES (?, ?, ?, ?)"
+                                + " ON CONFLICT (repository, tag) DO UPDATE SET digest = excluded.digest,"
+                                + " updated_at = excluded.updated_at",
+                        name, tag, m.digest().toString(), now());
+            }
+            return Boolean.TRUE;
+        }).then();
+    }
+
+    /** The manifest a tag points at in the repository. */
+    Mono<Optional<ManifestRecord>> manifestByTag(String name, String tag) {
+        return db.call(c -> one(c, "SELECT m.digest, m.media_type, m.size, m.artifact_type, m.subject,"
+                + " m.annotations FROM registry_tags t JOIN registry_manifests m ON m.repository = t.repository"
+                + " AND m.digest = t.digest WHERE t.repository = ? AND t.tag = ?", name, tag));
+    }
+
+    Mono<Optional<ManifestRecord>> manifestByDigest(String name, Digest digest) {
+        return db.call(c -> one(c, "SELECT digest, media_type, size, artifact_type, subject, annotations"
+                + " FROM registry_manifests WHERE repository = ? AND digest = ?", name, digest.toString()));
+    }
+
+    /** Deletes a manifest from the repository with every tag pointing at it; true when it was there. */
+    Mono<Boolean> deleteManifest(String name, Digest digest) {
+        return db.transaction(c -> {
+            int n = update(c, "DELETE FROM registry_manifests WHERE repository = ? AND digest = ?", name,
+                    digest.toString());
+            if (n > 0) {
+                update(c, "DELETE FROM registry_tags WHERE repository = ? AND digest = ?", name, digest.toString());
+                update(c, "DELETE FROM registry_blob_links WHERE repository = ? AND digest = ?", name,
+                        digest.toString());
+            }
+            return n > 0;
+        });
+    }
+
+    /** Deletes a tag; true when it existed. */
+    Mono<Boolean> deleteTag(String name, String tag) {
+        return db.call(c -> update(c, "DELETE FROM registry_tags WHERE repository = ? AND tag = ?", name, tag) > 0);
+    }
+
+    /** Up to {@code limit} tags after {@code last} (null: from the start) in byte order; empty when no repository. */
+    Mono<Optional<TagPage>> tags(String name, String last, int limit) {
+        return db.call(c -> {
+            if (!exists(c, "SELECT 1 FROM registry_repositories WHERE name = ?", name)) {
+                return Optional.empty();
+            }
+            List<String> tags = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT tag FROM registry_tags WHERE repository = ?"
+                    + " AND tag > ? ORDER BY tag LIMIT ?")) {
+                ps.setString(1, name);
+                ps.setString(2, last == null ? "" : last);
+                ps.setLong(3, (long) limit + 1);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        tags.add(rs.getString(1));
+                    }
+                }
+            }
+            boolean more = tags.size() > limit;
+            return Optional.of(new TagPage(more ? List.copyOf(tags.subList(0, limit)) : List.copyOf(tags), more));
+        });
+    }
+
+    /** The manifests of the repository whose subject is {@code subject}, in digest order. */
+    Mono<List<ManifestRecord>> referrers(String name, Digest subject) {
+        return db.call(c -> {
+            List<ManifestRecord> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT digest, media_type, size, artifact_type, subject,"
+                    + " annotations FROM registry_manifests WHERE repository = ? AND subject = ? ORDER BY digest")) {
+                ps.setString(1, name);
+                ps.setString(2, subject.toString());
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(record(rs));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    // ---- upload sessions
+
+    /** Records a new upload session of the repository and returns its id (a random UUID). */
+    Mono<String> createUpload(String name) {
+        return db.call(c -> {
+            // generated here, off the event loop: UUID.randomUUID reads the OS entropy source
+            String id = UUID.randomUUID().toString();
+            update(c, "INSERT INTO registry_uploads (id, repository, started_at) VALUES (?, ?, ?)", id, name, now());
+            return id;
+        });
+    }
+
+    /** The repository of an upload session, if the session exists. */
+    Mono<Optional<String>> uploadRepository(String id) {
+        return db.call(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT repository FROM registry_uploads WHERE id = ?")) {
+                ps.setString(1, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(rs.getString(1)) : Optional.<String>empty();
+                }
+            }
+        });
+    }
+
+    Mono<Void> deleteUpload(String id) {
+        return db.call(c -> update(c, "DELETE FROM registry_uploads WHERE id = ?", id)).then();
+    }
+
+    /** A session committed: link the blob and forget the session, in one transaction. */
+    Mono<Void> completeUpload(String id, String name, Digest digest) {
+        return db.transaction(c -> {
+            ensureRepository(c, name);
+            link(c, name, digest);
+            update(c, "DELETE FROM registry_uploads WHERE id = ?", id);
+            return Boolean.TRUE;
+        }).then();
+    }
+
+    // ---- helpers, on the database thread
+
+    private static void ensureRepository(Connection c, String name) throws SQLException {
+        update(c, "INSERT OR IGNORE INTO registry_repositories (name, created_at) VALUES (?, ?)", name, now());
+    }
+
+    private static void link(Connection c, String name, Digest digest) throws SQLException {
+        update(c, "INSERT OR IGNORE INTO registry_blob_links (repository, digest, linked_at) VALUES (?, ?, ?)",
+                name, digest.toString(), now());
+    }
+
+    private static Optional<ManifestRecord> one(Connection c, String sql, Object... args) throws SQLException {
+        try (PreparedStatement ps = prepare(c, sql, args); ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? Optional.of(record(rs)) : Optional.empty();
+        }
+    }
+
+    private static ManifestRecord record(ResultSet rs) throws SQLException {
+        String subject = rs.getString(5);
+        return new ManifestRecord(Digest.parse(rs.getString(1)), rs.getString(2), rs.getLong(3), rs.getString(4),
+                subject == null ? null : Digest.parse(subject), RegistryJson.annotationsFromText(rs.getString(6)));
+    }
+
+    private static boolean exists(Connection c, String sql, Object... args) throws SQLException {
+        try (PreparedStatement ps = prepare(c, sql, args); ResultSet rs = ps.executeQuery()) {
+            return rs.next();
+        }
+    }
+
+    private static int update(Connection c, String sql, Object... args) throws SQLException {
+        try (PreparedStatement ps = prepare(c, sql, args)) {
+            return ps.executeUpdate();
+        }
+    }
+
+    private static PreparedStatement prepare(Connection c, String sql, Object... args) throws SQLException {
+        PreparedStatement ps = c.prepareStatement(sql);
+        try {
+            for (int i = 0; i < args.length; i++) {
+                ps.setObject(i + 1, args[i]);
+            }
+            return ps;
+        } catch (SQLException e) {
+            ps.close();
+            throw e;
+        }
+    }
+
+    private static String now() {
+        return Instant.now().toString();
+    }
+}

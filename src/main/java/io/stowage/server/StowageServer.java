@@ -1,0 +1,93 @@
+package io.stowage.server;
+
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.Disposable;
+import reactor.core.publisher.Mono;
+import reactor.netty.DisposableServer;
+import reactor.netty.http.server.HttpServer;
+
+/**
+ * A running stowage HTTP server (Reactor Netty): the routes of its {@link RouteProvider}s, in order, then a JSON
+ * {@code 404 not_found} for anything else. Once bound it logs one line, {@code stowage listening on
+ * http://HOST:PORT}. Disposing it stops accepting connections and closes open ones; the stores behind the routes
+ * are not closed. Thread-safe.
+ */
+public final class StowageServer implements Disposable {
+    private static final Logger log = LoggerFactory.getLogger(StowageServer.class);
+    /** Longest request line accepted (refs and filters travel in it). */
+    static final int MAX_INITIAL_LINE = 16 * 1024;
+
+    private final DisposableServer server;
+
+    private StowageServer(DisposableServer server) {
+        this.server = server;
+    }
+
+    /**
+     * Binds and starts a server, waiting (at most 30 s) until it listens. Blocks the calling thread: call it at
+     * start-up or in a test, never on an event loop; reactive callers use {@link #bind}.
+     */
+    public static StowageServer start(ServerOptions options, List<RouteProvider> providers) {
+        StowageServer s = bind(options, providers).block(Duration.ofSeconds(30));
+        return Objects.requireNonNull(s, "bind completed without a server");
+    }
+
+    /** Binds a server; the Mono emits it once it listens. */
+    public static Mono<StowageServer> bind(ServerOptions options, List<RouteProvider> providers) {
+        List<RouteProvider> ps = List.copyOf(providers);
+        return HttpServer.create()
+                .host(options.host())
+                .port(options.port())
+                .idleTimeout(options.idleTimeout())
+                .httpRequestDecoder(spec -> spec.maxInitialLineLength(MAX_INITIAL_LINE))
+                .route(routes -> {
+                    ps.forEach(p -> p.register(routes));
+                    routes.route(req -> true, Routes::notFound);
+                })
+                .bind()
+                .map(StowageServer::new)
+                .doOnNext(s -> log.info("stowage listening on {}", s.uri()));
+    }
+
+    /** The bound address (with the real port when 0 was asked for). */
+    public InetSocketAddress address() {
+        return (InetSocketAddress) server.address();
+    }
+
+    /** {@code http://HOST:PORT} of the bound address. */
+    public URI uri() {
+        InetSocketAddress a = address();
+        String host = a.getHostString();
+        if (host.indexOf(':') >= 0) {
+            host = "[" + host + "]";
+        }
+        return URI.create("http://" + host + ":" + a.getPort());
+    }
+
+    /** Completes when the server has been disposed and its channel closed. */
+    public Mono<Void> onDispose() {
+        return server.onDispose();
+    }
+
+    /** Stops the server without waiting. */
+    @Override
+    public void dispose() {
+        server.dispose();
+    }
+
+    /** Stops the server and waits (at most {@code timeout}) until it is down. Blocks: not on an event loop. */
+    public void disposeNow(Duration timeout) {
+        server.disposeNow(timeout);
+    }
+
+    @Override
+    public boolean isDisposed() {
+        return server.isDisposed();
+    }
+}
