@@ -23,6 +23,7 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
@@ -34,6 +35,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import org.slf4j.Logger;
@@ -449,7 +451,23 @@ public final class LocalContentStore implements ContentStore, RefLockEvents, Blo
         try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
             d.force(true);
         }
-        IngestFiles.wipe(ingestDir);
+        discard(ingestDir);
+    }
+
+    /**
+     * Takes a finished ingest directory off its ref's path with one rename and removes its files in the
+     * background; a crash in between leaves a {@code .tmp-*} directory, which {@link #open} wipes.
+     */
+    private void discard(Path ingestDir) throws IOException {
+        Path trash = paths.ingestRoot().resolve(".tmp-" + UUID.randomUUID());
+        Files.move(ingestDir, trash, StandardCopyOption.ATOMIC_MOVE);
+        blocking.schedule(() -> {
+            try {
+                IngestFiles.wipe(trash);
+            } catch (IOException e) {
+                log.debug("removing {} failed; open() will", trash, e);
+            }
+        });
     }
 
     Mono<Info> recordCommit(Digest digest, long size, Map<String, String> labels) {
