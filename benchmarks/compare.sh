@@ -16,7 +16,8 @@
 #
 # Env (defaults are smaller than registry_bench.sh's own so that the whole run takes ~15 min on
 # 2 cores): RUNS=3 BIG_MIB=512 MID_MIB=256 SMALL_N=500 WRK_S=5 (passed to registry_bench.sh);
-# SWEEP_S=5 (wrk seconds per sweep point); STRESS_S=20; STOWAGE_HEAP=256m;
+# SWEEP_S=5 (wrk seconds per sweep point); STRESS_S=20; STOWAGE_HEAP=256m; WARMUP=3 (untimed 128 MiB
+# uploads to each server before its bench; 0 skips them);
 # PEERS=/work/shared/peers (install.sh, lib.sh, registry_bench.sh, limits.sh).
 set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -28,6 +29,7 @@ export RUNS=${RUNS:-3} BIG_MIB=${BIG_MIB:-512} MID_MIB=${MID_MIB:-256} SMALL_N=$
 SWEEP_S=${SWEEP_S:-5}
 STRESS_S=${STRESS_S:-20}
 STOWAGE_HEAP=${STOWAGE_HEAP:-256m}
+WARMUP=${WARMUP:-3}
 BIG_CONNS=${BIG_CONNS:-"1 16 64 256"}
 SMALL_CONNS=${SMALL_CONNS:-"1 16 64 256 1000"}
 for c in curl wrk iperf3 jq docker-registry java python3 openssl; do
@@ -46,7 +48,7 @@ fi
 {
   echo "date: $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
   echo "command: benchmarks/compare.sh"
-  echo "env: RUNS=$RUNS BIG_MIB=$BIG_MIB MID_MIB=$MID_MIB SMALL_N=$SMALL_N WRK_S=$WRK_S SWEEP_S=$SWEEP_S STRESS_S=$STRESS_S STOWAGE_HEAP=$STOWAGE_HEAP"
+  echo "env: RUNS=$RUNS BIG_MIB=$BIG_MIB MID_MIB=$MID_MIB SMALL_N=$SMALL_N WRK_S=$WRK_S SWEEP_S=$SWEEP_S STRESS_S=$STRESS_S WARMUP=$WARMUP STOWAGE_HEAP=$STOWAGE_HEAP"
   echo "nproc: $(nproc)"
   echo "cpu: $(awk -F': ' '/model name/{print $2; exit}' /proc/cpuinfo)"
   echo "memory: $(awk '/MemTotal/{printf "%.1f GiB", $2/1048576}' /proc/meminfo)"
@@ -158,9 +160,27 @@ stress() {
   sed 's/^/  /' "$d/up.err" | sort | uniq -c | head -5 >&2
 }
 
+# warm NAME URL: untimed warm-up, the same for both servers (a fresh JVM runs its first uploads
+# interpreted and compiling): WARMUP uploads of 128 MiB, 100 x 64 KiB, 3 s of GETs.
+warm() {
+  local name=$1 url=$2 d i dg
+  d="$T/$name-warm"; mkdir -p "$d/small"
+  rand_file "$d/w.bin" $((128 * 1048576))
+  for i in $(seq "$WARMUP"); do
+    head -c 64 /dev/urandom | dd of="$d/w.bin" bs=64 count=1 conv=notrunc status=none
+    dg=$(put_blob "$url" "$d/w.bin") || die "$name: warm-up upload failed"
+  done
+  head -c $((100 * 65536)) /dev/urandom | split -b 65536 -d -a 4 - "$d/small/s"
+  ls "$d"/small/s* | xargs -P 8 -n 1 bash -c 'put_blob "$0" "$1"' "$url" >/dev/null || die "$name: warm-up small uploads failed"
+  wrk -t 2 -c 16 -d 3s "$url/v2/$REPO/blobs/$dg" >/dev/null
+  rm -rf "$d"
+}
+
 # run_all NAME URL PID
 run_all() {
   local name=$1 url=$2 pid=$3
+  log "$name: warm-up ($WARMUP x 128 MiB, 100 x 64 KiB uploads, 3 s of GETs; untimed)"
+  warm "$name" "$url"
   log "$name: registry_bench.sh against $url (server pid $pid)"
   REGISTRY_URL="$url" SERVER_PID="$pid" "$PEERS/registry_bench.sh" >"$OUT/$name.bench.log" 2>"$OUT/$name.bench.err"
   log "$name: concurrency sweep"
