@@ -1,8 +1,9 @@
 package io.stowage.cli;
 
-import io.stowage.content.ContentException;
 import io.stowage.content.ContentStore;
+import io.stowage.content.remote.RemoteContentStore;
 import io.stowage.images.ImageStore;
+import io.stowage.content.remote.RemoteContentStore;
 import io.stowage.images.remote.RemoteImageStore;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -46,7 +47,7 @@ public record CliEnvironment(InputStream in, PrintStream out, PrintStream err, M
     }
 
     private static ContentStore remote(URI address) {
-        throw ContentException.unavailable("the remote store client is not available in this build");
+        return RemoteContentStore.connect(address);
     }
 
     public CliEnvironment withIn(InputStream newIn) {

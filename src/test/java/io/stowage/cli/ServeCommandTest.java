@@ -184,6 +184,11 @@ class ServeCommandTest {
         assertThat(r.exit()).isEqualTo(ExitStatus.UNAVAILABLE.exitCode());
         assertThat(r.stderr()).isEqualTo("stowage: unavailable: cannot connect to " + address(a)
                 + ": connection refused\n");
+        r = cli.run("hi".getBytes(java.nio.charset.StandardCharsets.UTF_8), "--address", address(a), "content",
+                "ingest", "r");
+        assertThat(r.exit()).as("an unreachable server is not a held lock: no waiting")
+                .isEqualTo(ExitStatus.UNAVAILABLE.exitCode());
+        assertThat(r.stderr()).startsWith("stowage: unavailable: ").hasLineCount(1);
     }
 
     @Test
