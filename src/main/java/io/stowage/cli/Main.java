@@ -21,7 +21,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "stowage", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Content-addressable blob store: run a server, or manage the content of one.",
         subcommands = {ServeCommand.class, ContentCommand.class, PluginsCommand.class, PullCommand.class,
-                PushCommand.class, ImagesCommand.class},
+                PushCommand.class, ImagesCommand.class, GcCommand.class},
         footer = {"", "Exit status:", "  0 ok, 1 internal, 2 usage, 3 invalid_argument, 4 not_found, 5 already_exists,",
                 "  6 failed_precondition, 7 out_of_range, 8 unavailable, 9 resource_exhausted,", "  10 config"})
 public final class Main implements Callable<Integer> {

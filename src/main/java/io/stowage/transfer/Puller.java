@@ -7,9 +7,13 @@ import io.stowage.content.ContentStore;
 import io.stowage.content.Descriptor;
 import io.stowage.content.Digest;
 import io.stowage.content.ErrorCode;
+import io.stowage.gc.Lease;
+import io.stowage.gc.LeaseResource;
+import io.stowage.gc.Leases;
 import io.stowage.images.Image;
 import io.stowage.images.ImageStore;
 import java.io.ByteArrayOutputStream;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -43,15 +47,20 @@ import reactor.netty.resources.ConnectionProvider;
  * {@link #close()} releases the connection pool.
  */
 public final class Puller implements AutoCloseable {
+    /** The safety-net expiry of a pull's temporary lease, should the process die before deleting it. */
+    static final Duration LEASE_TTL = Duration.ofHours(24);
+
     private final ContentStore store;
     private final ImageStore images;
+    private final Leases leases;
     private final TransferOptions options;
     private final ConnectionProvider pool;
     private final Authorizer.PerRegistry clients;
 
-    private Puller(ContentStore store, ImageStore images, TransferOptions options) {
+    private Puller(ContentStore store, ImageStore images, Leases leases, TransferOptions options) {
         this.store = store;
         this.images = images;
+        this.leases = leases;
         this.options = options;
         this.pool = ConnectionProvider.builder("stowage-pull").maxConnections(Math.max(8, options.concurrency() * 2))
                 .pendingAcquireMaxCount(-1).build();
@@ -64,7 +73,19 @@ public final class Puller implements AutoCloseable {
      * Neither is owned.
      */
     public static Puller create(ContentStore store, ImageStore images, TransferOptions options) {
-        return new Puller(Objects.requireNonNull(store, "store"), images, Objects.requireNonNull(options, "options"));
+        return create(store, images, null, options);
+    }
+
+    /**
+     * As {@link #create(ContentStore, ImageStore, TransferOptions)}, pulling under a temporary lease of
+     * {@code leases} (null: none): once the manifests are walked, every blob and manifest of the image is added to
+     * the lease before the store is asked whether it has it, so that garbage collection cannot remove content the
+     * pull found present (or has just written) before the image refers to it; the lease is deleted when the pull
+     * ends, however it ends.
+     */
+    public static Puller create(ContentStore store, ImageStore images, Leases leases, TransferOptions options) {
+        return new Puller(Objects.requireNonNull(store, "store"), images, leases,
+                Objects.requireNonNull(options, "options"));
     }
 
     /** Pulls {@code ref}; see {@link #pull(Reference, TransferListener)}. */
@@ -79,11 +100,19 @@ public final class Puller implements AutoCloseable {
      * be reached or kept failing), and the store's errors.
      */
     public Mono<Image> pull(Reference ref, TransferListener listener) {
+        if (leases != null) {
+            return leases.withLease(LEASE_TTL, lease -> pull(ref, listener, lease)).next();
+        }
+        return pull(ref, listener, null);
+    }
+
+    private Mono<Image> pull(Reference ref, TransferListener listener, Lease lease) {
         return Mono.defer(() -> {
             RegistryClient client = clients.client(ref);
             Plan plan = new Plan();
             return resolve(client)
                     .flatMap(root -> walk(client, root, plan).thenReturn(root))
+                    .flatMap(root -> protect(lease, plan).thenReturn(root))
                     .flatMap(root -> fetchAll(client, plan, listener)
                             .then(storeManifests(ref, plan, listener))
                             .then(record(ref, root.descriptor())));
@@ -93,6 +122,18 @@ public final class Puller implements AutoCloseable {
     @Override
     public void close() {
         pool.dispose();
+    }
+
+    /** Adds every blob and manifest of the plan to the lease (none: nothing to do). */
+    private Mono<Void> protect(Lease lease, Plan plan) {
+        if (lease == null) {
+            return Mono.empty();
+        }
+        List<Digest> all = new ArrayList<>(plan.blobs.keySet());
+        plan.manifests.forEach(m -> all.add(m.descriptor().digest()));
+        return Flux.fromIterable(all)
+                .concatMap(d -> leases.addResource(lease.id(), LeaseResource.content(d)))
+                .then();
     }
 
     /** A manifest or index in memory. */

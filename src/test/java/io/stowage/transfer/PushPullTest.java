@@ -6,6 +6,11 @@ import io.stowage.content.Descriptor;
 import io.stowage.content.Digest;
 import io.stowage.content.Info;
 import io.stowage.content.local.LocalContentStore;
+import io.stowage.gc.GarbageCollector;
+import io.stowage.gc.GcOptions;
+import io.stowage.gc.GcReport;
+import io.stowage.gc.LeaseResource;
+import io.stowage.gc.Leases;
 import io.stowage.images.Image;
 import io.stowage.images.local.LocalImageStore;
 import io.stowage.metadata.MetadataDb;
@@ -64,6 +69,30 @@ class PushPullTest extends RegistryTestBase {
         assertVerifies(manifest);
         assertVerifies(built.root());
         assertThat(target.listStatuses().collectList().block(T)).as("no ingest left").isEmpty();
+    }
+
+    @Test
+    void aPullHoldsATemporaryLeaseOnEveryBlobUntilTheImageIsRecorded() {
+        TestImages.Built built = TestImages.manifest(source, 7, Platform.current(), 300_000, 200_000);
+        Reference ref = Reference.parse(registry.host() + "/test/leased:v1");
+        try (Pusher pusher = Pusher.create(source, options())) {
+            pusher.push(ref, built.root()).block(T);
+        }
+        Leases leases = Leases.open(targetDb);
+        java.util.concurrent.CompletableFuture<List<LeaseResource>> during = new java.util.concurrent.CompletableFuture<>();
+        try (Puller puller = Puller.create(target, images, leases, options())) {
+            puller.pull(ref, event -> {
+                if (!during.isDone()) {
+                    leases.list().concatMap(l -> leases.resources(l.id())).collectList().subscribe(during::complete);
+                }
+            }).block(T);
+        }
+        assertThat(during.join()).containsAll(built.all().stream().map(d -> LeaseResource.content(d.digest()))
+                .toList());
+        assertThat(leases.list().collectList().block(T)).as("the temporary lease is gone").isEmpty();
+        GcReport report = GarbageCollector.local(target, targetDb, GcOptions.defaults()).collect(false).block(T);
+        assertThat(report.removed()).isEmpty();
+        built.all().forEach(this::assertVerifies);
     }
 
     @Test
