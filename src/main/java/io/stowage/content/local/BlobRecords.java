@@ -19,9 +19,11 @@ import java.util.function.UnaryOperator;
 import reactor.core.publisher.Mono;
 
 /**
- * The {@code content} table: size, timestamps and labels of committed blobs, keyed by digest. A blob file without
- * a row (left by a crash between the rename and the insert) is still content; callers synthesise its Info.
- * Thread-safe.
+ * The {@code content} table: size, timestamps and labels of committed blobs, keyed by digest. A commit stores the
+ * row before it renames the blob into place, and a delete removes the file before the row, so a crash leaves at
+ * worst a row without a blob file, which is invisible (every read checks the file) and replaced by the next
+ * commit of that digest. A blob file without a row (put there by hand) is still content; callers synthesise its
+ * Info. Thread-safe.
  */
 final class BlobRecords {
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -66,6 +66,7 @@ public final class LocalContentStore implements ContentStore, RefLockEvents, Blo
     private final IngestLocks locks = new IngestLocks();
     private final HashStates hashStates = new HashStates();
     private final ConcurrentMap<String, LocalWriter> writers = new ConcurrentHashMap<>();
+    private final Object[] digestLocks = new Object[64];
 
     private LocalContentStore(BlobPaths paths, Scheduler blocking, MetadataDb db, boolean ownsDb) {
         this.paths = paths;
@@ -73,6 +74,9 @@ public final class LocalContentStore implements ContentStore, RefLockEvents, Blo
         this.db = db;
         this.ownsDb = ownsDb;
         this.records = new BlobRecords(db);
+        for (int i = 0; i < digestLocks.length; i++) {
+            digestLocks[i] = new Object();
+        }
     }
 
     /** Opens (creating if needed) the store under {@code root}. Blocks briefly: call it at start-up. */
@@ -99,9 +103,15 @@ public final class LocalContentStore implements ContentStore, RefLockEvents, Blo
         try {
             Files.createDirectories(paths.blobsDir());
             Files.createDirectories(paths.ingestRoot());
-            try (DirectoryStream<Path> ds = Files.newDirectoryStream(paths.ingestRoot(), ".tmp-*")) {
+            try (DirectoryStream<Path> ds = Files.newDirectoryStream(paths.ingestRoot())) {
                 for (Path p : ds) {
-                    IngestFiles.wipe(p);
+                    if (p.getFileName().toString().startsWith(".tmp-")) {
+                        IngestFiles.wipe(p);
+                    } else if (IngestFiles.read(p) == null) {
+                        // left by a crash after a commit's rename, or in the middle of a removal
+                        log.info("removing the broken ingest directory {}", p);
+                        IngestFiles.wipe(p);
+                    }
                 }
             }
         } catch (IOException e) {
@@ -275,15 +285,19 @@ public final class LocalContentStore implements ContentStore, RefLockEvents, Blo
 
     @Override
     public Mono<Void> delete(Digest digest) {
+        // The file goes first: a crash in between leaves a row without a blob, which is invisible.
         return Mono.<Void>fromCallable(() -> {
-            try {
-                Files.delete(paths.blob(digest));
-            } catch (NoSuchFileException e) {
-                throw ContentException.notFound("content " + digest + ": not found");
+            synchronized (digestLock(digest)) {
+                try {
+                    Files.delete(paths.blob(digest));
+                } catch (NoSuchFileException e) {
+                    throw ContentException.notFound("content " + digest + ": not found");
+                }
+                CrashPoints.reach("delete.unlinked");
+                records.delete(digest).block();
             }
             return null;
-        }).subscribeOn(blocking).onErrorMap(e -> FileErrors.of("delete " + digest, e))
-                .then(records.delete(digest));
+        }).subscribeOn(blocking).onErrorMap(e -> FileErrors.of("delete " + digest, e));
     }
 
     // ---- IngestManager
@@ -431,49 +445,62 @@ public final class LocalContentStore implements ContentStore, RefLockEvents, Blo
         return md;
     }
 
-    /** Moves a verified ingest's data under its digest. Blocking; called by the writer on commit. */
-    void moveToBlobs(Path ingestDir, Digest digest) throws IOException {
+    /**
+     * Publishes a verified ingest under its digest, the commit's last step. Blocking; called by the writer on
+     * commit with its data file synced and closed. The order makes a commit all or nothing across a crash:
+     * <ol>
+     *   <li>the metadata row (size, labels, timestamps) is stored: a row without a blob file is invisible;</li>
+     *   <li>the data file is made read-only and renamed to {@code blobs/<alg>/<hex>}: the blob appears, complete
+     *       and with its labels, in one atomic step;</li>
+     *   <li>the blob directory is synced, so the rename survives a power loss;</li>
+     *   <li>the ingest directory is removed (a crash before leaves a directory without data, removed on open).</li>
+     * </ol>
+     * Commits and deletes of one digest are serialised ({@link #digestLock}), so a concurrent delete cannot
+     * separate a blob from its row.
+     */
+    Info publish(Path ingestDir, Digest digest, long size, Map<String, String> labels) throws IOException {
         Path target = paths.blob(digest);
-        if (Files.exists(target)) {
+        synchronized (digestLock(digest)) {
+            if (Files.exists(target)) {
+                IngestFiles.wipe(ingestDir);
+                throw ContentException.alreadyExists("content " + digest + ": already exists");
+            }
+            CrashPoints.reach("commit.synced");
+            Instant now = Instant.now();
+            Info info = new Info(digest, size, now, now, labels);
+            records.put(info).block();
+            CrashPoints.reach("commit.recorded");
+            Path data = ingestDir.resolve(IngestFiles.DATA);
+            Files.setPosixFilePermissions(data, PosixFilePermissions.fromString("r--r--r--"));
+            Path dir = target.getParent();
+            Files.createDirectories(dir);
+            try {
+                Files.move(data, target);
+            } catch (FileAlreadyExistsException e) {
+                IngestFiles.wipe(ingestDir);
+                throw ContentException.alreadyExists("content " + digest + ": already exists");
+            } catch (IOException | RuntimeException e) {
+                // the row stays: without a blob file it is invisible, and the next commit replaces it
+                Files.setPosixFilePermissions(data, PosixFilePermissions.fromString("rw-r--r--"));
+                throw e;
+            }
+            CrashPoints.reach("commit.renamed");
+            syncDirectory(dir);
+            CrashPoints.reach("commit.published");
             IngestFiles.wipe(ingestDir);
-            throw ContentException.alreadyExists("content " + digest + ": already exists");
+            return info;
         }
-        Path data = ingestDir.resolve(IngestFiles.DATA);
-        Files.setPosixFilePermissions(data, PosixFilePermissions.fromString("r--r--r--"));
-        Path dir = target.getParent();
-        Files.createDirectories(dir);
-        try {
-            Files.move(data, target);
-        } catch (FileAlreadyExistsException e) {
-            IngestFiles.wipe(ingestDir);
-            throw ContentException.alreadyExists("content " + digest + ": already exists");
-        }
+    }
+
+    /** The monitor serialising commits and deletes of one digest (striped: a few digests share one). */
+    private Object digestLock(Digest digest) {
+        return digestLocks[Math.floorMod(digest.hex().hashCode(), digestLocks.length)];
+    }
+
+    static void syncDirectory(Path dir) throws IOException {
         try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
             d.force(true);
         }
-        discard(ingestDir);
-    }
-
-    /**
-     * Takes a finished ingest directory off its ref's path with one rename and removes its files in the
-     * background; a crash in between leaves a {@code .tmp-*} directory, which {@link #open} wipes.
-     */
-    private void discard(Path ingestDir) throws IOException {
-        Path trash = paths.ingestRoot().resolve(".tmp-" + UUID.randomUUID());
-        Files.move(ingestDir, trash, StandardCopyOption.ATOMIC_MOVE);
-        blocking.schedule(() -> {
-            try {
-                IngestFiles.wipe(trash);
-            } catch (IOException e) {
-                log.debug("removing {} failed; open() will", trash, e);
-            }
-        });
-    }
-
-    Mono<Info> recordCommit(Digest digest, long size, Map<String, String> labels) {
-        Instant now = Instant.now();
-        Info info = new Info(digest, size, now, now, labels);
-        return records.put(info).thenReturn(info);
     }
 
     /** Ends a writer's hold on its ref; idempotent. */

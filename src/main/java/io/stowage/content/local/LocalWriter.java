@@ -413,8 +413,8 @@ final class LocalWriter implements Writer {
             }
             return (prev == null ? Mono.<Void>empty() : prev.settled.asMono())
                     .then(Mono.defer(() -> g.dirty ? resync(g) : Mono.empty()))
-                    .then(Mono.fromCallable(() -> verifyAndMove(size, expectedDigest)).subscribeOn(store.blocking()))
-                    .flatMap(d -> store.recordCommit(d, commitSize(), labels));
+                    .then(Mono.fromCallable(() -> verifyAndPublish(size, expectedDigest, labels))
+                            .subscribeOn(store.blocking()));
         }).doOnEach(sig -> {
             if (sig.isOnNext() || sig.isOnError()) {
                 store.release(this);
@@ -422,12 +422,8 @@ final class LocalWriter implements Writer {
         }).doOnCancel(() -> store.release(this));
     }
 
-    private synchronized long commitSize() {
-        return gen.offset;
-    }
-
-    /** Runs on the blocking scheduler: sync, check, then move the data under its digest. */
-    private Digest verifyAndMove(long size, Digest expectedDigest) throws Exception {
+    /** Runs on the blocking scheduler: sync, check, then publish the data under its digest. */
+    private Info verifyAndPublish(long size, Digest expectedDigest, Map<String, String> labels) throws Exception {
         long written;
         Digest actual;
         long declaredTotal;
@@ -457,8 +453,7 @@ final class LocalWriter implements Writer {
             throw ContentException.failedPrecondition("ref " + ref + ": unexpected commit digest " + actual
                     + ", expected " + want);
         }
-        store.moveToBlobs(dir, actual);
-        return actual;
+        return store.publish(dir, actual, written, labels);
     }
 
     private void persistUpdatedAt() {
@@ -516,7 +511,14 @@ final class LocalWriter implements Writer {
             return (prev == null ? Mono.<Void>empty() : cancel(prev))
                     .then(Mono.<Void>fromCallable(() -> {
                         if (channel.isOpen()) {
-                            channel.close();
+                            try {
+                                if (!remove) {
+                                    // what status reported stays across a power loss, as containerd's Close does
+                                    channel.force(false);
+                                }
+                            } finally {
+                                channel.close();
+                            }
                         }
                         if (remove) {
                             IngestFiles.wipe(dir);
