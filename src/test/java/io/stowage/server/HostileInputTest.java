@@ -261,6 +261,71 @@ class HostileInputTest {
                 "bytes=9223372036854775807-9223372036854775807", "bytes=-9223372036854775808");
     }
 
+    /**
+     * Seeded random requests (methods x paths of both APIs x random parameters, headers and bodies) for a bounded
+     * time and count: no 5xx, and the blob committed before still reads back (checked after each test).
+     */
+    @Test
+    void randomRequestsNeverGetA5xx() {
+        long seed = Long.getLong("fuzz.seed", System.nanoTime());
+        System.out.println("HostileInputTest fuzz seed " + seed + " (rerun with -Dfuzz.seed=" + seed + ")");
+        java.util.Random rnd = new java.util.Random(seed);
+        HttpMethod[] methods = {HttpMethod.GET, HttpMethod.HEAD, HttpMethod.PUT, HttpMethod.POST, HttpMethod.PATCH,
+                HttpMethod.DELETE, HttpMethod.OPTIONS};
+        String[] pieces = {"v1", "content", "ingests", "info", "write", "v2", "repo", "a/b", "blobs", "uploads",
+                "manifests", "tags", "list", "_catalog", "referrers", "latest", "..", ".", "%00", "%2F", "%zz", "",
+                keptDigest.toString(), VALID, BAD_HEX, UNKNOWN_ALG, "x".repeat(300), "\u00e9", "%C3%A9", "%FF"};
+        String[] params = {"offset", "total", "expected", "commit", "label", "filter", "fieldpath", "n", "last",
+                "digest", "mount", "from", "artifactType"};
+        String[] values = {"-1", "0", "3", "99999999999999999999", "true", "k=v", "abc", keptDigest.toString(),
+                UNKNOWN_ALG, "labels.k==v", "ref~=(a+)+$", "%00", "", "9223372036854775807"};
+        String[] headerNames = {"Range", "Content-Range", "Content-Type", "Content-Length", "Accept", "If-Match"};
+        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        int n = 0;
+        for (; n < 1500 && System.nanoTime() < deadline; n++) {
+            HttpMethod m = methods[rnd.nextInt(methods.length)];
+            StringBuilder uri = new StringBuilder(rnd.nextBoolean() ? "/v1" : "/v2");
+            for (int i = rnd.nextInt(5); i > 0; i--) {
+                uri.append('/').append(pieces[rnd.nextInt(pieces.length)]);
+            }
+            if (rnd.nextInt(3) == 0) {
+                uri.append('/');
+            }
+            for (int i = rnd.nextInt(4); i > 0; i--) {
+                uri.append(i == 1 && uri.indexOf("?") < 0 ? '?' : uri.indexOf("?") < 0 ? '?' : '&')
+                        .append(params[rnd.nextInt(params.length)]).append('=')
+                        .append(values[rnd.nextInt(values.length)]);
+            }
+            Map<String, String> headers = new java.util.HashMap<>();
+            if (rnd.nextBoolean()) {
+                String h = headerNames[rnd.nextInt(headerNames.length)];
+                if (!h.equals("Content-Length")) {
+                    headers.put(h, rnd.nextBoolean() ? "bytes=" + (rnd.nextInt(200) - 100) + "-" + rnd.nextInt(10)
+                            : values[rnd.nextInt(values.length)]);
+                }
+            }
+            byte[] body = switch (rnd.nextInt(4)) {
+                case 0 -> null;
+                case 1 -> ServerTestBase.random(rnd.nextInt(2000), rnd.nextLong());
+                case 2 -> "{\"labels\":{\"k\":\"v\"}}".getBytes(StandardCharsets.UTF_8);
+                default -> "{\"schemaVersion\":2,\"config\":{\"digest\":\"sha256:00\"}}".getBytes(StandardCharsets.UTF_8);
+            };
+            String u = uri.toString().replace(" ", "%20");
+            if (m.equals(HttpMethod.DELETE) && u.contains(keptDigest.hex())) {
+                continue; // a legitimate delete of the blob the test checks afterwards
+            }
+            Resp r;
+            try {
+                r = call(m, u, m.equals(HttpMethod.GET) || m.equals(HttpMethod.HEAD) ? null : body, headers);
+            } catch (IllegalArgumentException e) {
+                continue; // the client refuses to send it
+            }
+            assertThat(r.status).as("seed " + seed + " #" + n + ": " + m + " " + u + " " + headers + " -> " + r.text())
+                    .isLessThan(500);
+        }
+        assertThat(n).isPositive();
+    }
+
     @Test
     void hugeJsonBodyIsRefused() {
         byte[] big = ("{\"labels\":{\"k\":\"" + "v".repeat(2 << 20) + "\"}}").getBytes(StandardCharsets.UTF_8);
