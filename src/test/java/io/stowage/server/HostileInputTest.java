@@ -327,6 +327,17 @@ class HostileInputTest {
     }
 
     @Test
+    void catastrophicRegexFilterIsRefusedNotAHang() {
+        byte[] data = "x".getBytes(StandardCharsets.UTF_8);
+        store.writer("labelled", 1, null)
+                .flatMap(w -> w.write(Mono.just(ByteBuffer.wrap(data)))
+                        .then(w.commit(1, null, Map.of("k", "a".repeat(4000) + "!"))))
+                .block(T);
+        assertRefused("walk (a+)+$", call(HttpMethod.GET, "/v1/content?filter="
+                + ServerTestBase.q("labels.k~=(a+)+$"), null, Map.of()));
+    }
+
+    @Test
     void hugeJsonBodyIsRefused() {
         byte[] big = ("{\"labels\":{\"k\":\"" + "v".repeat(2 << 20) + "\"}}").getBytes(StandardCharsets.UTF_8);
         assertRefused("PATCH 2 MiB", call(HttpMethod.PATCH, "/v1/content/" + keptDigest + "/info", big, Map.of()));
