@@ -69,6 +69,10 @@ public enum ExitStatus {
                 return new Failure(CONFIG, oneLine(pe.getMessage()));
             }
         }
+        String tls = io.stowage.net.TlsErrors.describe(t);
+        if (tls != null) {
+            return new Failure(UNAVAILABLE, oneLine("cannot talk to " + address + ": " + tls));
+        }
         for (Throwable c = t; c != null; c = c.getCause()) {
             if (c instanceof ConnectException && String.valueOf(c.getMessage()).contains("refused")) {
                 return new Failure(UNAVAILABLE, "cannot connect to " + address + ": connection refused");

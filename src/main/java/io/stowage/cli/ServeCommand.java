@@ -7,6 +7,8 @@ import io.stowage.plugin.PluginTypes;
 import io.stowage.plugin.StowageConfig;
 import io.stowage.server.RouteProvider;
 import io.stowage.server.ServerOptions;
+import io.stowage.server.ServerSecurity;
+import io.stowage.server.ServerTls;
 import io.stowage.server.StowageServer;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -66,7 +68,7 @@ final class ServeCommand implements Callable<Integer> {
             List<RouteProvider> providers = registry.instances(PluginTypes.SERVICE, RouteProvider.class);
             log.info("root {}; plugins: {}", dir, registry.plugins().stream()
                     .map(p -> p.name() + " " + p.status().wireName()).collect(Collectors.joining(", ")));
-            server = bind(options, providers, address);
+            server = bind(options, providers, security(cfg, options), address);
             env.onServing().accept(server.address());
             stop.block();
             log.info("shutting down");
@@ -118,9 +120,23 @@ final class ServeCommand implements Callable<Integer> {
         }
     }
 
-    private static StowageServer bind(ServerOptions options, List<RouteProvider> providers, String address) {
+    /** TLS from the config (its files read now, so a bad one fails here as a config error). */
+    static ServerSecurity security(StowageConfig cfg, ServerOptions options) {
+        ServerTls tls = cfg.tls().orElse(null);
+        if (tls != null) {
+            try {
+                tls.sslContext();
+            } catch (IllegalArgumentException e) {
+                throw new PluginException("config " + cfg.source() + ": " + e.getMessage(), e);
+            }
+        }
+        return new ServerSecurity(tls, null);
+    }
+
+    private static StowageServer bind(ServerOptions options, List<RouteProvider> providers, ServerSecurity security,
+                                      String address) {
         try {
-            return StowageServer.start(options, providers);
+            return StowageServer.start(options, providers, security);
         } catch (RuntimeException e) {
             Throwable cause = reactor.core.Exceptions.unwrap(e);
             throw ContentException.unavailable("cannot listen on " + address + ": "
