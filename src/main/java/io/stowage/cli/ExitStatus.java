@@ -28,7 +28,11 @@ public enum ExitStatus {
     UNAVAILABLE(8),
     RESOURCE_EXHAUSTED(9),
     /** {@code serve}: the config file is unreadable or invalid, or a required plugin did not initialise. */
-    CONFIG(10);
+    CONFIG(10),
+    /** No credentials, or credentials the server does not accept. */
+    UNAUTHENTICATED(11),
+    /** The credentials are accepted but do not allow this. */
+    PERMISSION_DENIED(12);
 
     private final int exitCode;
 
