@@ -8,7 +8,16 @@ import io.stowage.auth.AuthFixture;
 import io.stowage.content.ContentException;
 import io.stowage.content.ContentStore;
 import io.stowage.content.Digest;
+import io.stowage.content.Descriptor;
 import io.stowage.content.ErrorCode;
+import io.stowage.content.local.LocalContentStore;
+import io.stowage.transfer.Credentials;
+import io.stowage.transfer.Platform;
+import io.stowage.transfer.Pusher;
+import io.stowage.transfer.Reference;
+import io.stowage.transfer.TransferOptions;
+import io.stowage.transfer.TransferTestImages;
+import java.util.List;
 import io.stowage.content.Writer;
 import io.stowage.content.remote.RemoteContentStore;
 import io.stowage.content.remote.RemoteOptions;
@@ -215,5 +224,40 @@ class SecureServeTest {
 
         InetSocketAddress a = serve(AuthFixture.authYaml(dir.resolve("auth")), "0.0.0.0:0");
         assertThat(a.getPort()).as("with auth it serves").isPositive();
+    }
+
+    @Test
+    void pullAndPushTalkHttpsToTheServerAndItsRegistryWithTheirOwnCredentials() throws Exception {
+        TestPki.Files3 pki = TestPki.create(dir.resolve("pki"));
+        InetSocketAddress a = serve(tlsConfig(pki) + AuthFixture.authYaml(dir.resolve("auth")));
+        String host = "127.0.0.1:" + a.getPort();
+        Descriptor root;
+        try (LocalContentStore source = LocalContentStore.open(dir.resolve("source"));
+             Pusher pusher = Pusher.create(source, TransferOptions.defaults().withCaCertificate(pki.caCertificate())
+                     .withCredentials(Credentials.of(AuthFixture.ALICE, AuthFixture.ALICE_PASSWORD)))) {
+            root = TransferTestImages.index(source, 41, List.of(Platform.current()), 200_000, 1000);
+            pusher.push(Reference.parse(host + "/team/app:v1"), root).block(Duration.ofSeconds(60));
+        }
+        CliRunner cli = new CliRunner(CliEnvironment.of(System.in, System.out, System.err)
+                .withEnv(Map.of(Main.ADDRESS_ENV, "https://" + host, Main.TOKEN_ENV, AuthFixture.CI_TOKEN)));
+        String ca = pki.caCertificate().toString();
+
+        CliRunner.Result untrusted = cli.run("pull", "-q", "-u", AuthFixture.BOB, "-p", AuthFixture.BOB_PASSWORD,
+                host + "/team/app:v1");
+        assertThat(untrusted.exit()).as(untrusted.toString()).isEqualTo(ExitStatus.UNAVAILABLE.exitCode());
+        assertThat(untrusted.stderr()).contains("not signed by a trusted CA");
+
+        CliRunner.Result pull = cli.run("--ca-cert", ca, "pull", "-q", "-u", AuthFixture.BOB, "-p",
+                AuthFixture.BOB_PASSWORD, host + "/team/app:v1");
+        assertThat(pull.exit()).as(pull.toString()).isZero();
+        assertThat(pull.out()).isEqualTo(host + "/team/app:v1 " + root.digest() + "\n");
+
+        CliRunner.Result denied = cli.run("--ca-cert", ca, "push", "-q", "-u", AuthFixture.BOB, "-p",
+                AuthFixture.BOB_PASSWORD, host + "/team/copy:v1", "--from", host + "/team/app:v1");
+        assertThat(denied.exit()).as(denied.toString()).isNotZero();
+        CliRunner.Result push = cli.run("--ca-cert", ca, "push", "-q", "-u", AuthFixture.ALICE, "-p",
+                AuthFixture.ALICE_PASSWORD, host + "/team/copy:v1", "--from", host + "/team/app:v1");
+        assertThat(push.exit()).as(push.toString()).isZero();
+        assertThat(push.out()).isEqualTo(host + "/team/copy:v1 " + root.digest() + "\n");
     }
 }
