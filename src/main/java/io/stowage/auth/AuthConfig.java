@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -119,7 +120,8 @@ public final class AuthConfig {
             if (token != null && tokenSha != null) {
                 throw new IllegalArgumentException(where + ": token and tokenSha256 exclude each other");
             }
-            String hash = token != null ? sha256Hex(token) : tokenSha == null ? null : tokenSha.toLowerCase();
+            String hash = token != null ? sha256Hex(token)
+                    : tokenSha == null ? null : tokenSha.toLowerCase(Locale.ROOT);
             if (hash != null) {
                 if (!hash.matches("[0-9a-f]{64}")) {
                     throw new IllegalArgumentException(where + ".tokenSha256: expected 64 hex digits");

@@ -46,7 +46,8 @@ final class Htpasswd {
     /** Refuses anything but a bcrypt hash, without showing it. */
     static void checkHash(String hash, String where) {
         if (!hash.matches("\\$2[aby]\\$\\d\\d\\$[./A-Za-z0-9]{53}")) {
-            throw new IllegalArgumentException(where + ": not a bcrypt hash ($2y$...; make one with htpasswd -nB USER)");
+            throw new IllegalArgumentException(where
+                    + ": not a bcrypt hash ($2y$...; make one with htpasswd -nB USER)");
         }
     }
 }

@@ -12,7 +12,23 @@ public final class TlsErrors {
     private TlsErrors() {
     }
 
-    /** A one-line explanation of {@code t} (or one of its causes) when it is a TLS failure, else null. */
+    /**
+     * A one-line explanation of {@code t} (or one of its causes) when it is a failed TLS handshake, else null.
+     * Such a failure does not go away by retrying.
+     */
+    public static String describeHandshake(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof SSLException) {
+                return describe(c);
+            }
+        }
+        return null;
+    }
+
+    /**
+     * A one-line explanation of {@code t} (or one of its causes) when it is a TLS failure, or a connection closed
+     * before any response (what an https server does to a plain http request), else null.
+     */
     public static String describe(Throwable t) {
         for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
             String m = String.valueOf(c.getMessage());

@@ -11,8 +11,8 @@ import reactor.netty.http.server.HttpServerResponse;
 /**
  * What a request under {@code /v2} needs, for authorization in front of {@link RegistryRoutes}: the repository it
  * touches (null for {@code /v2/} itself and for paths that name no endpoint), whether it pushes (any method but
- * GET and HEAD), and the repository a cross-repository mount reads from ({@code POST .../blobs/uploads/?mount=D&from=R},
- * which needs pull there). Also sends the registry's UNAUTHORIZED and DENIED errors in the spec's format.
+ * GET and HEAD), and the repository a cross-repository mount reads from
+ * ({@code POST .../blobs/uploads/?mount=D&from=R}, which needs pull there). Also sends the registry's UNAUTHORIZED and DENIED errors in the spec's format.
  * Immutable.
  *
  * @param repository the repository name, or null

@@ -128,9 +128,9 @@ final class RegistryClient {
                     });
                 })
                 .onErrorResume(e -> e == Reauthorize.INSTANCE, e -> attempt(r, scopes, handler, true))
-                .onErrorMap(e -> !(e instanceof ContentException) && TlsErrors.describe(e) != null,
+                .onErrorMap(e -> !(e instanceof ContentException) && TlsErrors.describeHandshake(e) != null,
                         e -> new ContentException(io.stowage.content.ErrorCode.UNAVAILABLE,
-                                "registry " + ref.host() + ": " + TlsErrors.describe(e), e));
+                                "registry " + ref.host() + ": " + TlsErrors.describeHandshake(e), e));
     }
 
     /**

@@ -82,7 +82,8 @@ class SkopeoAuthTest extends RegistryTestBase {
                 "--tls-verify=false", "docker://" + hostPort() + "/team/app"));
         assertThat(noCreds.exit()).as(noCreds.output()).isNotZero();
         String tags = ExternalTool.check(work, 60, List.of(skopeo.toString(), "list-tags", "--tls-verify=false",
-                "--creds", AuthFixture.ALICE + ":" + AuthFixture.ALICE_PASSWORD, "docker://" + hostPort() + "/team/app"));
+                "--creds", AuthFixture.ALICE + ":" + AuthFixture.ALICE_PASSWORD,
+                "docker://" + hostPort() + "/team/app"));
         assertThat(RegistryJson.mapper().readTree(tags).path("Tags").toString()).isEqualTo("[\"v1\"]");
     }
 

@@ -77,7 +77,8 @@ class RootConfinementTest {
 
     private Resp call(HttpMethod method, String uri, String body) {
         return client.request(method).uri(uri)
-                .send(body == null ? Mono.empty() : Mono.just(Unpooled.wrappedBuffer(body.getBytes(StandardCharsets.UTF_8))))
+                .send(body == null ? Mono.empty()
+                        : Mono.just(Unpooled.wrappedBuffer(body.getBytes(StandardCharsets.UTF_8))))
                 .responseSingle((r, b) -> b.asString(StandardCharsets.UTF_8).defaultIfEmpty("")
                         .map(s -> new Resp(r.status().code(), s)))
                 .block(T);
@@ -106,7 +107,8 @@ class RootConfinementTest {
             requests.add(new String[] {"PUT", "/v2/repo/manifests/" + e});
             requests.add(new String[] {"PATCH", "/v2/repo/blobs/uploads/" + e});
             requests.add(new String[] {"PUT", "/v2/repo/blobs/uploads/" + e + "?digest=sha256:" + "a".repeat(64)});
-            requests.add(new String[] {"POST", "/v2/repo/blobs/uploads/?mount=sha256:" + "a".repeat(64) + "&from=" + e});
+            requests.add(new String[] {"POST", "/v2/repo/blobs/uploads/?mount=sha256:" + "a".repeat(64)
+                    + "&from=" + e});
             requests.add(new String[] {"GET", "/" + e});
             requests.add(new String[] {"GET", "/v1/" + e});
         }

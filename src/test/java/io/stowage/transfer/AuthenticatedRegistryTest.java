@@ -94,7 +94,8 @@ class AuthenticatedRegistryTest {
         try (Pusher p = Pusher.create(source, options(Credentials.of(AuthFixture.ALICE, AuthFixture.ALICE_PASSWORD)))) {
             p.push(ref, built.root()).block(T);
         }
-        try (Puller p = Puller.create(target, null, options(Credentials.of(AuthFixture.BOB, AuthFixture.BOB_PASSWORD)))) {
+        try (Puller p = Puller.create(target, null,
+                options(Credentials.of(AuthFixture.BOB, AuthFixture.BOB_PASSWORD)))) {
             Image image = p.pull(ref).block(T);
             assertThat(image.target().digest()).isEqualTo(built.root().digest());
         }
