@@ -2,8 +2,9 @@ package io.stowage.cli;
 
 import io.stowage.content.ContentStore;
 import io.stowage.content.remote.RemoteContentStore;
+import io.stowage.content.remote.RemoteOptions;
 import io.stowage.images.ImageStore;
-import io.stowage.content.remote.RemoteContentStore;
+import io.stowage.net.ClientSecurity;
 import io.stowage.images.remote.RemoteImageStore;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -21,8 +22,8 @@ import java.util.function.Function;
  * streams. Immutable.
  */
 public record CliEnvironment(InputStream in, PrintStream out, PrintStream err, Map<String, String> env,
-                             boolean tty, Function<URI, ContentStore> connector, ShutdownSignal shutdown,
-                             Consumer<InetSocketAddress> onServing, Function<URI, ImageStore> imageConnector) {
+                             boolean tty, Connector<ContentStore> connector, ShutdownSignal shutdown,
+                             Consumer<InetSocketAddress> onServing, Connector<ImageStore> imageConnector) {
     public CliEnvironment {
         Objects.requireNonNull(in, "in");
         Objects.requireNonNull(out, "out");
@@ -46,8 +47,8 @@ public record CliEnvironment(InputStream in, PrintStream out, PrintStream err, M
                 address -> { }, RemoteImageStore::connect);
     }
 
-    private static ContentStore remote(URI address) {
-        return RemoteContentStore.connect(address);
+    private static ContentStore remote(URI address, ClientSecurity security) {
+        return RemoteContentStore.connect(address, RemoteOptions.defaults(), security);
     }
 
     public CliEnvironment withIn(InputStream newIn) {
@@ -63,7 +64,7 @@ public record CliEnvironment(InputStream in, PrintStream out, PrintStream err, M
     }
 
     public CliEnvironment withConnector(Function<URI, ContentStore> newConnector) {
-        return new CliEnvironment(in, out, err, env, tty, newConnector, shutdown, onServing, imageConnector);
+        return new CliEnvironment(in, out, err, env, tty, Connector.ignoringSecurity(newConnector), shutdown, onServing, imageConnector);
     }
 
     public CliEnvironment withShutdown(ShutdownSignal newShutdown) {
@@ -75,6 +76,7 @@ public record CliEnvironment(InputStream in, PrintStream out, PrintStream err, M
     }
 
     public CliEnvironment withImageConnector(Function<URI, ImageStore> newImageConnector) {
-        return new CliEnvironment(in, out, err, env, tty, connector, shutdown, onServing, newImageConnector);
+        return new CliEnvironment(in, out, err, env, tty, connector, shutdown, onServing,
+                Connector.ignoringSecurity(newImageConnector));
     }
 }

@@ -14,13 +14,16 @@ abstract class ContentSubcommand implements Callable<Integer> {
     @Spec
     CommandLine.Model.CommandSpec spec;
 
+    @CommandLine.Mixin
+    ServerLogin login;
+
     CliEnvironment env() {
         return parent.main.env();
     }
 
     @Override
     public final Integer call() throws Exception {
-        try (ContentStore store = parent.main.connect()) {
+        try (ContentStore store = parent.main.connect(login)) {
             return run(store);
         }
     }

@@ -28,7 +28,11 @@ public enum ExitStatus {
     UNAVAILABLE(8),
     RESOURCE_EXHAUSTED(9),
     /** {@code serve}: the config file is unreadable or invalid, or a required plugin did not initialise. */
-    CONFIG(10);
+    CONFIG(10),
+    /** No credentials, or credentials the server does not accept. */
+    UNAUTHENTICATED(11),
+    /** The credentials are accepted but do not allow this. */
+    PERMISSION_DENIED(12);
 
     private final int exitCode;
 
@@ -68,6 +72,10 @@ public enum ExitStatus {
             if (c instanceof PluginException pe) {
                 return new Failure(CONFIG, oneLine(pe.getMessage()));
             }
+        }
+        String tls = io.stowage.net.TlsErrors.describe(t);
+        if (tls != null) {
+            return new Failure(UNAVAILABLE, oneLine("cannot talk to " + address + ": " + tls));
         }
         for (Throwable c = t; c != null; c = c.getCause()) {
             if (c instanceof ConnectException && String.valueOf(c.getMessage()).contains("refused")) {

@@ -30,6 +30,9 @@ final class GcCommand implements Callable<Integer> {
     @ParentCommand
     Main main;
 
+    @picocli.CommandLine.Mixin
+    ServerLogin login;
+
     @Option(names = "--dry-run", description = "Report what would be removed without removing anything.")
     boolean dryRun;
 
@@ -39,7 +42,7 @@ final class GcCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         URI address = main.address();
-        Tuple2<Integer, String> response = HttpClient.create()
+        Tuple2<Integer, String> response = main.security(login).configure(HttpClient.create(), address)
                 .responseTimeout(TIMEOUT)
                 .post()
                 .uri(address.resolve("/v1/gc" + (dryRun ? "?dry-run=true" : "")).toString())

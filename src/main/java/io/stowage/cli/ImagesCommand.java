@@ -39,6 +39,9 @@ final class ImagesCommand implements Callable<Integer> {
         @ParentCommand
         ImagesCommand parent;
 
+        @picocli.CommandLine.Mixin
+        ServerLogin login;
+
         @Parameters(paramLabel = "FILTER", arity = "0..*")
         java.util.List<String> filters = new ArrayList<>();
 
@@ -48,7 +51,7 @@ final class ImagesCommand implements Callable<Integer> {
         @Override
         public Integer call() {
             CliEnvironment env = parent.main.env();
-            try (ImageStore images = parent.main.connectImages()) {
+            try (ImageStore images = parent.main.connectImages(login)) {
                 java.util.List<Image> all = images.list(filters).collectList().block(TIMEOUT);
                 if (quiet) {
                     all.forEach(i -> env.out().println(i.name()));
@@ -85,6 +88,9 @@ final class ImagesCommand implements Callable<Integer> {
         @ParentCommand
         ImagesCommand parent;
 
+        @picocli.CommandLine.Mixin
+        ServerLogin login;
+
         @Parameters(paramLabel = "NAME", arity = "1..*")
         java.util.List<String> names;
 
@@ -92,7 +98,7 @@ final class ImagesCommand implements Callable<Integer> {
         public Integer call() {
             CliEnvironment env = parent.main.env();
             int status = 0;
-            try (ImageStore images = parent.main.connectImages()) {
+            try (ImageStore images = parent.main.connectImages(login)) {
                 for (String name : names) {
                     try {
                         images.delete(name).block(TIMEOUT);

@@ -2,9 +2,11 @@ package io.stowage.cli;
 
 import io.stowage.content.ContentException;
 import io.stowage.content.ContentStore;
+import io.stowage.net.ClientSecurity;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -29,6 +31,12 @@ public final class Main implements Callable<Integer> {
     public static final String DEFAULT_ADDRESS = "http://127.0.0.1:5000";
     /** The environment variable naming the server address. */
     public static final String ADDRESS_ENV = "STOWAGE_ADDRESS";
+    /** The environment variable holding a bearer token for the server. */
+    public static final String TOKEN_ENV = "STOWAGE_TOKEN";
+    /** The environment variable holding {@code USER:PASSWORD} for the server. */
+    public static final String USER_ENV = "STOWAGE_USER";
+    /** The environment variable naming the CA certificate file that https servers are checked against. */
+    public static final String CA_CERT_ENV = "STOWAGE_CA_CERT";
 
     private final CliEnvironment env;
 
@@ -38,6 +46,15 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--address", paramLabel = "URL", scope = ScopeType.INHERIT,
             description = "Server to talk to (default: $" + ADDRESS_ENV + ", else " + DEFAULT_ADDRESS + ").")
     private String address;
+
+    @Option(names = "--ca-cert", paramLabel = "FILE", scope = ScopeType.INHERIT,
+            description = "PEM CA certificate(s) to check https servers and registries against instead of the "
+                    + "system's (default: $" + CA_CERT_ENV + ").")
+    private Path caCert;
+
+    @Option(names = "--token", paramLabel = "TOKEN", scope = ScopeType.INHERIT,
+            description = "Bearer token for the server (default: $" + TOKEN_ENV + ").")
+    private String token;
 
     private Main(CliEnvironment env) {
         this.env = env;
@@ -112,12 +129,62 @@ public final class Main implements Callable<Integer> {
 
     /** A client of the content store at {@link #address()}; the caller closes it. */
     ContentStore connect() {
-        return env.connector().apply(address());
+        return connect(null);
+    }
+
+    /** A client of the content store at {@link #address()}, logged in as {@code login} says; the caller closes it. */
+    ContentStore connect(ServerLogin login) {
+        return env.connector().connect(address(), security(login));
     }
 
     /** A client of the image store at {@link #address()}; the caller closes it. */
     io.stowage.images.ImageStore connectImages() {
-        return env.imageConnector().apply(address());
+        return connectImages(null);
+    }
+
+    /** A client of the image store at {@link #address()}, logged in as {@code login} says; the caller closes it. */
+    io.stowage.images.ImageStore connectImages(ServerLogin login) {
+        return env.imageConnector().connect(address(), security(login));
+    }
+
+    /** The CA certificate to check https servers and registries against: {@code --ca-cert}, else the env; or null. */
+    Path caCertificate() {
+        if (caCert != null) {
+            return caCert;
+        }
+        String fromEnv = env.env().get(CA_CERT_ENV);
+        return fromEnv == null || fromEnv.isEmpty() ? null : Path.of(fromEnv);
+    }
+
+    /**
+     * How to talk to the server: the CA, and the first of {@code --token}, {@code --user} (of {@code login}, may
+     * be null), {@code $STOWAGE_TOKEN}, {@code $STOWAGE_USER}. Errors: usage when a user is not USER:PASSWORD.
+     */
+    ClientSecurity security(ServerLogin login) {
+        ClientSecurity s = ClientSecurity.none().withCaCertificate(caCertificate());
+        String envToken = env.env().get(TOKEN_ENV);
+        String envUser = env.env().get(USER_ENV);
+        if (token != null && !token.isEmpty()) {
+            return s.withToken(token);
+        }
+        if (login != null && login.user != null) {
+            return withUser(s, login.user, "--user");
+        }
+        if (envToken != null && !envToken.isEmpty()) {
+            return s.withToken(envToken);
+        }
+        if (envUser != null && !envUser.isEmpty()) {
+            return withUser(s, envUser, "$" + USER_ENV);
+        }
+        return s;
+    }
+
+    private ClientSecurity withUser(ClientSecurity s, String user, String from) {
+        int colon = user.indexOf(':');
+        if (colon <= 0) {
+            throw new CommandLine.ParameterException(spec.commandLine(), from + " must be USER:PASSWORD");
+        }
+        return s.withBasic(user.substring(0, colon), user.substring(colon + 1));
     }
 
     /** The implementation version of the jar, or {@code development build}. */

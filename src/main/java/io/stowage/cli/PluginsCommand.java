@@ -25,10 +25,13 @@ final class PluginsCommand implements Callable<Integer> {
     @ParentCommand
     Main main;
 
+    @picocli.CommandLine.Mixin
+    ServerLogin login;
+
     @Override
     public Integer call() throws IOException {
         URI address = main.address();
-        Tuple2<Integer, String> response = HttpClient.create()
+        Tuple2<Integer, String> response = main.security(login).configure(HttpClient.create(), address)
                 .responseTimeout(TIMEOUT)
                 .get()
                 .uri(address.resolve("/v1/plugins").toString())

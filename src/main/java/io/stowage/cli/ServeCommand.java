@@ -1,5 +1,7 @@
 package io.stowage.cli;
 
+import io.stowage.auth.AuthConfig;
+import io.stowage.auth.AuthFilter;
 import io.stowage.content.ContentException;
 import io.stowage.plugin.PluginException;
 import io.stowage.plugin.PluginRegistry;
@@ -7,8 +9,12 @@ import io.stowage.plugin.PluginTypes;
 import io.stowage.plugin.StowageConfig;
 import io.stowage.server.RouteProvider;
 import io.stowage.server.ServerOptions;
+import io.stowage.server.ServerSecurity;
+import io.stowage.server.ServerTls;
 import io.stowage.server.StowageServer;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -56,17 +62,20 @@ final class ServeCommand implements Callable<Integer> {
         var stop = env.shutdown().requested();
         PluginRegistry registry = null;
         StowageServer server = null;
+        AuthFilter auth = null;
         try {
             StowageConfig cfg = config == null ? StowageConfig.empty() : StowageConfig.load(config);
             Path dir = resolveRoot(cfg, env.env());
             String address = listen != null ? listen : cfg.listen().orElse(DEFAULT_LISTEN);
             ServerOptions options = serverOptions(address);
+            ServerSecurity security = security(cfg, options, address);
+            auth = (AuthFilter) security.filter();
             createRoot(dir);
             registry = PluginRegistry.load(cfg.withRoot(dir).withListen(address));
             List<RouteProvider> providers = registry.instances(PluginTypes.SERVICE, RouteProvider.class);
             log.info("root {}; plugins: {}", dir, registry.plugins().stream()
                     .map(p -> p.name() + " " + p.status().wireName()).collect(Collectors.joining(", ")));
-            server = bind(options, providers, address);
+            server = bind(options, providers, security, address);
             env.onServing().accept(server.address());
             stop.block();
             log.info("shutting down");
@@ -77,6 +86,9 @@ final class ServeCommand implements Callable<Integer> {
             }
             if (registry != null) {
                 registry.close();
+            }
+            if (auth != null) {
+                auth.close();
             }
             env.shutdown().finished();
         }
@@ -118,9 +130,54 @@ final class ServeCommand implements Callable<Integer> {
         }
     }
 
-    private static StowageServer bind(ServerOptions options, List<RouteProvider> providers, String address) {
+    /**
+     * TLS and authentication from the config, their files read now so that a bad one fails here as a config
+     * error. Without an {@code auth:} section only a loopback address may be served.
+     */
+    static ServerSecurity security(StowageConfig cfg, ServerOptions options, String address) {
+        ServerTls tls = cfg.tls().orElse(null);
+        if (tls != null) {
+            try {
+                tls.sslContext();
+            } catch (IllegalArgumentException e) {
+                throw new PluginException("config " + cfg.source() + ": " + e.getMessage(), e);
+            }
+        }
+        if (cfg.auth().isEmpty()) {
+            if (!isLoopback(options.host())) {
+                throw new PluginException("listen " + address + ": not a loopback address, and authentication is"
+                        + " required for any other: add an auth: section to the config (see docs/security.md)");
+            }
+            return new ServerSecurity(tls, null);
+        }
+        AuthConfig authConfig;
         try {
-            return StowageServer.start(options, providers);
+            authConfig = AuthConfig.parse(cfg.auth().get(), cfg.source());
+        } catch (IllegalArgumentException e) {
+            throw new PluginException(e.getMessage(), e);
+        }
+        return new ServerSecurity(tls, AuthFilter.of(authConfig, tls != null));
+    }
+
+    /** True for an address of this machine's loopback interface ({@code 127.0.0.0/8}, {@code ::1}, localhost). */
+    static boolean isLoopback(String host) {
+        try {
+            InetAddress[] all = InetAddress.getAllByName(host);
+            for (InetAddress a : all) {
+                if (!a.isLoopbackAddress()) {
+                    return false;
+                }
+            }
+            return all.length > 0;
+        } catch (UnknownHostException e) {
+            return false;
+        }
+    }
+
+    private static StowageServer bind(ServerOptions options, List<RouteProvider> providers, ServerSecurity security,
+                                      String address) {
+        try {
+            return StowageServer.start(options, providers, security);
         } catch (RuntimeException e) {
             Throwable cause = reactor.core.Exceptions.unwrap(e);
             throw ContentException.unavailable("cannot listen on " + address + ": "

@@ -75,7 +75,7 @@ abstract class TransferCommand {
         Credentials credentials = user != null ? Credentials.of(user, password)
                 : Credentials.dockerConfig(dockerConfigFile());
         return TransferOptions.defaults().withPlainHttp(plainHttp).withCredentials(credentials)
-                .withConcurrency(concurrency).withStallTimeout(stallTimeout);
+                .withConcurrency(concurrency).withStallTimeout(stallTimeout).withCaCertificate(main.caCertificate());
     }
 
     private Path dockerConfigFile() {

@@ -19,6 +19,10 @@ public enum ErrorCode {
     INVALID_ARGUMENT("invalid_argument"),
     /** Out of space or over a configured limit. */
     RESOURCE_EXHAUSTED("resource_exhausted"),
+    /** The request carries no credentials, or credentials that are not valid. */
+    UNAUTHENTICATED("unauthenticated"),
+    /** The caller is known but may not do this (e.g. write with read-only access). */
+    PERMISSION_DENIED("permission_denied"),
     /** A bug or an unexpected I/O failure; never caused by bad input. */
     INTERNAL("internal");
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.stowage.server.ServerTls;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,7 +19,9 @@ import java.util.Set;
 /**
  * The stowage configuration file (YAML, see {@code docs/config.md}): the store's {@code root} directory, the
  * server's {@code listen} address, the plugins that must initialise ({@code requiredPlugins}) and one section per
- * plugin under {@code plugins.<type>.<id>}, where the reserved key {@code disabled: true} turns a plugin off.
+ * plugin under {@code plugins.<type>.<id>}, where the reserved key {@code disabled: true} turns a plugin off; the
+ * server's TLS certificate and key ({@code tls}) and its authentication ({@code auth}, see
+ * {@code docs/security.md}).
  * Unknown top-level keys are rejected so that typos do not pass silently. Immutable; sections are handed out as
  * copies.
  */
@@ -29,24 +32,37 @@ public final class StowageConfig {
     public static final String DISABLED = "disabled";
 
     private static final Set<String> TOP_LEVEL_KEYS = Set.of("version", "root", "listen", "requiredPlugins",
-            "plugins");
+            "plugins", "tls", "auth");
     private static final YAMLMapper YAML = new YAMLMapper();
 
     private final Path root;
     private final String listen;
     private final List<String> requiredPlugins;
     private final ObjectNode plugins;
+    private final ServerTls tls;
+    private final ObjectNode auth;
+    private final String source;
 
-    private StowageConfig(Path root, String listen, List<String> requiredPlugins, ObjectNode plugins) {
+    private StowageConfig(Path root, String listen, List<String> requiredPlugins, ObjectNode plugins, ServerTls tls,
+                          ObjectNode auth, String source) {
         this.root = root;
         this.listen = listen;
         this.requiredPlugins = List.copyOf(requiredPlugins);
         this.plugins = plugins.deepCopy();
+        this.tls = tls;
+        this.auth = auth == null ? null : auth.deepCopy();
+        this.source = source;
+    }
+
+    private StowageConfig(Path root, String listen, List<String> requiredPlugins, ObjectNode plugins,
+                          StowageConfig rest) {
+        this(root, listen, requiredPlugins, plugins, rest.tls, rest.auth, rest.source);
     }
 
     /** No file: every value unset, no plugin sections. */
     public static StowageConfig empty() {
-        return new StowageConfig(null, null, List.of(), JsonNodeFactory.instance.objectNode());
+        return new StowageConfig(null, null, List.of(), JsonNodeFactory.instance.objectNode(), null, null,
+                "(none)");
     }
 
     /** Reads and checks a config file; throws {@link PluginException} naming the file and the key at fault. */
@@ -77,7 +93,8 @@ public final class StowageConfig {
         for (Iterator<String> it = tree.fieldNames(); it.hasNext(); ) {
             String key = it.next();
             if (!TOP_LEVEL_KEYS.contains(key)) {
-                throw bad(source, key, "unknown key (known: version, root, listen, requiredPlugins, plugins)");
+                throw bad(source, key,
+                        "unknown key (known: version, root, listen, requiredPlugins, plugins, tls, auth)");
             }
         }
         JsonNode version = tree.path("version");
@@ -108,7 +125,34 @@ public final class StowageConfig {
         if (!p.isMissingNode() && !p.isNull()) {
             plugins = checkPlugins(p, source);
         }
-        return new StowageConfig(root, listen, required, plugins);
+        ServerTls tls = tls(tree.path("tls"), source);
+        JsonNode auth = tree.path("auth");
+        if (!auth.isMissingNode() && !auth.isNull() && !auth.isObject()) {
+            throw bad(source, "auth", "expected a mapping (see docs/security.md)");
+        }
+        return new StowageConfig(root, listen, required, plugins, tls, auth.isObject() ? (ObjectNode) auth : null,
+                source);
+    }
+
+    private static ServerTls tls(JsonNode n, String source) {
+        if (n.isMissingNode() || n.isNull()) {
+            return null;
+        }
+        if (!n.isObject()) {
+            throw bad(source, "tls", "expected a mapping with certificate and key");
+        }
+        for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
+            String key = it.next();
+            if (!key.equals("certificate") && !key.equals("key")) {
+                throw bad(source, "tls." + key, "unknown key (known: certificate, key)");
+            }
+        }
+        String cert = text(n, "certificate", source);
+        String key = text(n, "key", source);
+        if (cert == null || key == null) {
+            throw bad(source, "tls", "needs both certificate and key (PEM files)");
+        }
+        return new ServerTls(expandHome(cert).toAbsolutePath(), expandHome(key).toAbsolutePath());
     }
 
     private static ObjectNode checkPlugins(JsonNode p, String source) {
@@ -176,6 +220,21 @@ public final class StowageConfig {
         return Optional.ofNullable(listen);
     }
 
+    /** The server's certificate and key ({@code tls:}), when the file sets them. */
+    public Optional<ServerTls> tls() {
+        return Optional.ofNullable(tls);
+    }
+
+    /** The {@code auth:} section (see {@code docs/security.md}), when the file has one; a copy. */
+    public Optional<ObjectNode> auth() {
+        return Optional.ofNullable(auth).map(ObjectNode::deepCopy);
+    }
+
+    /** Names the file this config came from, for error messages. */
+    public String source() {
+        return source;
+    }
+
     /** Plugins ({@code type/id}) that must end up {@code ok}, or the registry fails. */
     public List<String> requiredPlugins() {
         return requiredPlugins;
@@ -183,12 +242,12 @@ public final class StowageConfig {
 
     /** A copy with {@code root} set (e.g. from the command line). */
     public StowageConfig withRoot(Path newRoot) {
-        return new StowageConfig(newRoot, listen, requiredPlugins, plugins);
+        return new StowageConfig(newRoot, listen, requiredPlugins, plugins, this);
     }
 
     /** A copy with {@code listen} set (e.g. from the command line). */
     public StowageConfig withListen(String newListen) {
-        return new StowageConfig(root, newListen, requiredPlugins, plugins);
+        return new StowageConfig(root, newListen, requiredPlugins, plugins, this);
     }
 
     /** A copy with the plugin's {@code disabled} flag set. */
@@ -197,7 +256,7 @@ public final class StowageConfig {
         ObjectNode types = copy.has(type) ? (ObjectNode) copy.get(type) : copy.putObject(type);
         ObjectNode section = types.has(id) ? (ObjectNode) types.get(id) : types.putObject(id);
         section.put(DISABLED, disabled);
-        return new StowageConfig(root, listen, requiredPlugins, copy);
+        return new StowageConfig(root, listen, requiredPlugins, copy, this);
     }
 
     /** A copy with the plugin's section replaced (its {@code disabled} flag included). */
@@ -205,7 +264,7 @@ public final class StowageConfig {
         ObjectNode copy = plugins.deepCopy();
         ObjectNode types = copy.has(type) ? (ObjectNode) copy.get(type) : copy.putObject(type);
         types.set(id, section.deepCopy());
-        return new StowageConfig(root, listen, requiredPlugins, copy);
+        return new StowageConfig(root, listen, requiredPlugins, copy, this);
     }
 
     /** The plugin's section without the {@code disabled} key; an empty mapping when the file has none. */

@@ -21,6 +21,8 @@ package io.stowage.registry;
  *   TAG_INVALID                400  reference is neither a tag nor a digest
  *   RANGE_INVALID              416  chunk out of order, or Range not satisfiable
  *   PAGINATION_NUMBER_INVALID  400  n is not a non-negative integer
+ *   UNAUTHORIZED               401  authentication required (with a Bearer WWW-Authenticate challenge)
+ *   DENIED                     403  requested access to the resource is denied
  *   UNSUPPORTED                405  method not allowed here, or deletion disabled
  *   UNSUPPORTED (no route)     404  no such endpoint under /v2/
  *   TOOMANYREQUESTS            429  upload session busy with another request
@@ -42,6 +44,8 @@ enum RegistryError {
     TAG_INVALID("TAG_INVALID", 400, "manifest reference is neither a valid tag nor a digest"),
     RANGE_INVALID("RANGE_INVALID", 416, "invalid content range"),
     PAGINATION_NUMBER_INVALID("PAGINATION_NUMBER_INVALID", 400, "invalid number of results requested"),
+    UNAUTHORIZED("UNAUTHORIZED", 401, "authentication required"),
+    DENIED("DENIED", 403, "requested access to the resource is denied"),
     UNSUPPORTED("UNSUPPORTED", 405, "the operation is unsupported"),
     NO_ROUTE("UNSUPPORTED", 404, "no such endpoint"),
     TOOMANYREQUESTS("TOOMANYREQUESTS", 429, "too many requests"),

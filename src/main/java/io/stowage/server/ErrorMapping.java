@@ -25,6 +25,8 @@ import reactor.netty.http.server.HttpServerResponse;
  *   invalid_argument     400 Bad Request
  *   not_found            404 Not Found
  *   already_exists       409 Conflict
+ *   unauthenticated      401 Unauthorized           (with WWW-Authenticate)
+ *   permission_denied    403 Forbidden
  *   failed_precondition  412 Precondition Failed
  *   out_of_range         416 Range Not Satisfiable
  *   internal             500 Internal Server Error
@@ -46,6 +48,8 @@ public final class ErrorMapping {
         STATUS.put(ErrorCode.NOT_FOUND, HttpResponseStatus.NOT_FOUND);
         STATUS.put(ErrorCode.ALREADY_EXISTS, HttpResponseStatus.CONFLICT);
         STATUS.put(ErrorCode.FAILED_PRECONDITION, HttpResponseStatus.PRECONDITION_FAILED);
+        STATUS.put(ErrorCode.UNAUTHENTICATED, HttpResponseStatus.UNAUTHORIZED);
+        STATUS.put(ErrorCode.PERMISSION_DENIED, HttpResponseStatus.FORBIDDEN);
         STATUS.put(ErrorCode.OUT_OF_RANGE, HttpResponseStatus.REQUESTED_RANGE_NOT_SATISFIABLE);
         STATUS.put(ErrorCode.INTERNAL, HttpResponseStatus.INTERNAL_SERVER_ERROR);
         STATUS.put(ErrorCode.UNAVAILABLE, HttpResponseStatus.SERVICE_UNAVAILABLE);
@@ -137,6 +141,11 @@ public final class ErrorMapping {
                 .header(HttpHeaderNames.CONTENT_LENGTH, Integer.toString(json.length))
                 .sendByteArray(Mono.just(json))
                 .then();
+    }
+
+    /** Sends {@code e} as the error response of {@code req} (for filters in front of the routes). */
+    public static Mono<Void> respond(HttpServerRequest req, HttpServerResponse res, ContentException e) {
+        return send(req, res, e);
     }
 
     /** The peer went away: nothing to answer and nothing to fix on this side. */

@@ -64,8 +64,7 @@ public final class Puller implements AutoCloseable {
         this.options = options;
         this.pool = ConnectionProvider.builder("stowage-pull").maxConnections(Math.max(8, options.concurrency() * 2))
                 .pendingAcquireMaxCount(-1).build();
-        this.clients = new Authorizer.PerRegistry(HttpClient.create(pool).responseTimeout(options.stallTimeout()),
-                options);
+        this.clients = new Authorizer.PerRegistry(options.httpClient(pool), options);
     }
 
     /**

@@ -5,6 +5,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.stowage.content.ContentException;
+import io.stowage.net.TlsErrors;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.nio.ByteBuffer;
@@ -126,7 +127,10 @@ final class RegistryClient {
                         return handler.apply(res, body);
                     });
                 })
-                .onErrorResume(e -> e == Reauthorize.INSTANCE, e -> attempt(r, scopes, handler, true));
+                .onErrorResume(e -> e == Reauthorize.INSTANCE, e -> attempt(r, scopes, handler, true))
+                .onErrorMap(e -> !(e instanceof ContentException) && TlsErrors.describeHandshake(e) != null,
+                        e -> new ContentException(io.stowage.content.ErrorCode.UNAVAILABLE,
+                                "registry " + ref.host() + ": " + TlsErrors.describeHandshake(e), e));
     }
 
     /**

@@ -2,13 +2,15 @@ package io.stowage.transfer;
 
 import java.io.IOException;
 import java.util.concurrent.TimeoutException;
+import javax.net.ssl.SSLHandshakeException;
 import reactor.core.publisher.Mono;
 import reactor.netty.channel.AbortedException;
 import reactor.util.retry.Retry;
 
 /**
  * Which failures are worth retrying: connection errors (refused, reset, closed early), stalls (timeouts), and
- * registry answers 408, 429 and 5xx. Errors of the content store and other registry answers are not.
+ * registry answers 408, 429 and 5xx. Errors of the content store, other registry answers and failed TLS
+ * handshakes (an untrusted certificate stays untrusted) are not.
  */
 final class Transient {
     private Transient() {
@@ -19,7 +21,7 @@ final class Transient {
             if (c instanceof RegistryError re) {
                 return re.isTransient();
             }
-            if (c instanceof io.stowage.content.ContentException) {
+            if (c instanceof io.stowage.content.ContentException || c instanceof SSLHandshakeException) {
                 return false;
             }
             if (c instanceof IOException || c instanceof TimeoutException || c instanceof AbortedException

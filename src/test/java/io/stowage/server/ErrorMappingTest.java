@@ -22,7 +22,9 @@ class ErrorMappingTest {
                 ErrorCode.OUT_OF_RANGE, 416,
                 ErrorCode.INTERNAL, 500,
                 ErrorCode.UNAVAILABLE, 503,
-                ErrorCode.RESOURCE_EXHAUSTED, 507);
+                ErrorCode.RESOURCE_EXHAUSTED, 507,
+                ErrorCode.UNAUTHENTICATED, 401,
+                ErrorCode.PERMISSION_DENIED, 403);
         assertThat(expected).hasSize(ErrorCode.values().length);
         expected.forEach((code, status) -> {
             assertThat(ErrorMapping.status(code).code()).as(code.name()).isEqualTo(status);

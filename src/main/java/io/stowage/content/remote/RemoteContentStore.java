@@ -10,6 +10,7 @@ import io.stowage.content.Info;
 import io.stowage.content.Refs;
 import io.stowage.content.Status;
 import io.stowage.content.Writer;
+import io.stowage.net.ClientSecurity;
 import io.stowage.server.ContentJson;
 import java.net.URI;
 import java.nio.ByteBuffer;
@@ -47,7 +48,7 @@ public final class RemoteContentStore implements ContentStore {
     private final Set<RemoteWriter> writers = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
-    private RemoteContentStore(URI address, RemoteOptions options) {
+    private RemoteContentStore(URI address, RemoteOptions options, ClientSecurity security) {
         this.address = address;
         this.options = options;
         String base = baseUrl(address);
@@ -64,10 +65,8 @@ public final class RemoteContentStore implements ContentStore {
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectMillis)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .disableRetry(true);
-        if (address.getScheme().equals("https")) {
-            pooled = pooled.secure();
-            own = own.secure();
-        }
+        pooled = security.configure(pooled, address);
+        own = security.configure(own, address);
         this.api = new HttpApi(pooled);
         this.sessions = own;
         this.closedRefs = new ClosedRefs(options.lockReleaseWait());
@@ -83,13 +82,23 @@ public final class RemoteContentStore implements ContentStore {
      * a path prefix). Nothing is sent until the first call: a server that is down shows as UNAVAILABLE then.
      */
     public static RemoteContentStore connect(URI address, RemoteOptions options) {
+        return connect(address, options, ClientSecurity.none());
+    }
+
+    /**
+     * As {@link #connect(URI, RemoteOptions)}, checking an https server's certificate and sending credentials as
+     * {@code security} says. Reads its CA file now (blocking: not on an event loop); a bad one is
+     * INVALID_ARGUMENT.
+     */
+    public static RemoteContentStore connect(URI address, RemoteOptions options, ClientSecurity security) {
         Objects.requireNonNull(address, "address");
         Objects.requireNonNull(options, "options");
+        Objects.requireNonNull(security, "security");
         String scheme = address.getScheme();
         if (scheme == null || !(scheme.equals("http") || scheme.equals("https")) || address.getHost() == null) {
             throw ContentException.invalidArgument("server address " + address + ": expected http://HOST:PORT");
         }
-        return new RemoteContentStore(address, options);
+        return new RemoteContentStore(address, options, security);
     }
 
     /** The server this store talks to. */

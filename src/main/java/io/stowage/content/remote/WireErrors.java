@@ -2,6 +2,7 @@ package io.stowage.content.remote;
 
 import io.netty.handler.codec.http.websocketx.WebSocketClientHandshakeException;
 import io.stowage.content.ContentException;
+import io.stowage.net.TlsErrors;
 import io.stowage.server.ErrorMapping;
 import java.io.IOException;
 import java.util.concurrent.TimeoutException;
@@ -41,6 +42,10 @@ final class WireErrors {
     }
 
     private static String describe(Throwable t) {
+        String tls = TlsErrors.describe(t);
+        if (tls != null) {
+            return tls;
+        }
         String m = t.getMessage();
         return m == null || m.isBlank() ? t.getClass().getSimpleName() : m;
     }

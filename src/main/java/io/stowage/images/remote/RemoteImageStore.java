@@ -8,6 +8,8 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.stowage.content.ContentException;
 import io.stowage.images.Image;
 import io.stowage.images.ImageStore;
+import io.stowage.net.ClientSecurity;
+import io.stowage.net.TlsErrors;
 import io.stowage.server.ContentJson;
 import io.stowage.server.ErrorMapping;
 import io.stowage.server.ImageJson;
@@ -36,15 +38,24 @@ public final class RemoteImageStore implements ImageStore {
     private final ConnectionProvider pool;
     private final HttpClient client;
 
-    private RemoteImageStore(URI address) {
+    private RemoteImageStore(URI address, ClientSecurity security) {
         this.address = address;
         this.pool = ConnectionProvider.builder("stowage-images").maxConnections(16).build();
-        this.client = HttpClient.create(pool).baseUrl(address.toString());
+        this.client = security.configure(HttpClient.create(pool).baseUrl(address.toString()), address);
     }
 
     /** A client of the server at {@code address} ({@code http://HOST:PORT}); connects lazily. */
     public static RemoteImageStore connect(URI address) {
-        return new RemoteImageStore(Objects.requireNonNull(address, "address"));
+        return connect(address, ClientSecurity.none());
+    }
+
+    /**
+     * A client of the server at {@code address} ({@code http://} or {@code https://HOST:PORT}), checking its
+     * certificate and sending credentials as {@code security} says; reads the CA file now (blocking).
+     */
+    public static RemoteImageStore connect(URI address, ClientSecurity security) {
+        return new RemoteImageStore(Objects.requireNonNull(address, "address"),
+                Objects.requireNonNull(security, "security"));
     }
 
     @Override
@@ -126,7 +137,8 @@ public final class RemoteImageStore implements ImageStore {
     }
 
     private ContentException unreachable(Throwable e) {
-        String reason = e instanceof ConnectException || e.getCause() instanceof ConnectException
+        String tls = TlsErrors.describe(e);
+        String reason = tls != null ? tls : e instanceof ConnectException || e.getCause() instanceof ConnectException
                 ? "connection refused" : e.toString();
         return new ContentException(io.stowage.content.ErrorCode.UNAVAILABLE,
                 "cannot connect to " + address + ": " + reason, e);
