@@ -16,12 +16,16 @@ import reactor.netty.http.server.HttpServer;
  * A running stowage HTTP server (Reactor Netty): the routes of its {@link RouteProvider}s, in order, then a JSON
  * {@code 404 not_found} for anything else. Once bound it logs one line, {@code stowage listening on
  * http://HOST:PORT}. Disposing it stops accepting connections and closes open ones; the stores behind the routes
- * are not closed. Thread-safe.
+ * are not closed. Request lines over 16 KiB are refused with 414, header blocks over 8 KiB with 431; a client that
+ * stalls is cut after the {@linkplain ServerOptions#idleTimeout() idle timeout} ({@link ClientWatch}).
+ * Thread-safe.
  */
 public final class StowageServer implements Disposable {
     private static final Logger log = LoggerFactory.getLogger(StowageServer.class);
     /** Longest request line accepted (refs and filters travel in it). */
     static final int MAX_INITIAL_LINE = 16 * 1024;
+    /** Largest header block accepted (Netty's default): larger is 431 and the connection closed. */
+    static final int MAX_HEADERS = 8 * 1024;
 
     private final DisposableServer server;
 
@@ -45,7 +49,9 @@ public final class StowageServer implements Disposable {
                 .host(options.host())
                 .port(options.port())
                 .idleTimeout(options.idleTimeout())
-                .httpRequestDecoder(spec -> spec.maxInitialLineLength(MAX_INITIAL_LINE))
+                .doOnChannelInit((observer, channel, remote) ->
+                        channel.pipeline().addFirst(ClientWatch.NAME, new ClientWatch(options.idleTimeout())))
+                .httpRequestDecoder(spec -> spec.maxInitialLineLength(MAX_INITIAL_LINE).maxHeaderSize(MAX_HEADERS))
                 .route(routes -> {
                     ps.forEach(p -> p.register(routes));
                     routes.route(req -> true, Routes::notFound);

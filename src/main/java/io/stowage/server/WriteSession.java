@@ -15,8 +15,10 @@ import io.stowage.content.Status;
 import io.stowage.content.Writer;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.function.LongSupplier;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.reactivestreams.Publisher;
 import org.slf4j.Logger;
@@ -48,7 +50,8 @@ import reactor.netty.http.websocket.WebsocketOutbound;
  * <p>On any error the writer is closed first (lock released, data kept), then {@code {"error":{"code","message"}}}
  * ({@code "offset"} too for {@code out_of_range}) is sent and the socket closed (1011). An abort of the ref ends
  * the session the same way ({@code failed_precondition}, "aborted") before the ingest is removed. A client that
- * closes or drops the socket gets its writer closed at once. The inbound is never cancelled (Reactor Netty would
+ * closes or drops the socket gets its writer closed at once; one that sends nothing for the idle timeout while
+ * the session waits for a frame is ended the same way ({@code unavailable}). The inbound is never cancelled (Reactor Netty would
  * close the socket before a last answer); frames that arrive after the end are read and dropped.
  */
 final class WriteSession {
@@ -59,6 +62,7 @@ final class WriteSession {
     private final Writer writer;
     private final Instant startedAt;
     private final int maxTextBytes;
+    private final Duration idleTimeout;
     private final WriteSessions registry;
     private final Sinks.One<ContentException> endRequest = Sinks.one();
     private final AtomicBoolean finished = new AtomicBoolean();
@@ -73,12 +77,13 @@ final class WriteSession {
     private ByteArrayOutputStream pendingText;
     private volatile boolean committed;
 
-    WriteSession(Writer writer, Status opened, int maxTextBytes, WriteSessions registry) {
+    WriteSession(Writer writer, Status opened, ServerOptions options, WriteSessions registry) {
         this.writer = writer;
         this.startedAt = opened.startedAt();
         this.total = opened.total();
         this.expected = opened.expected();
-        this.maxTextBytes = maxTextBytes;
+        this.maxTextBytes = options.maxJsonBytes();
+        this.idleTimeout = options.idleTimeout();
         this.registry = registry;
     }
 
@@ -109,7 +114,9 @@ final class WriteSession {
         // Never cancel the inbound: Reactor Netty closes the socket at once when it is cancelled, before a last
         // answer could be sent. Once the session is finished, further frames are read and dropped.
         Disposable ending = endRequest.asMono().subscribe(why -> finish(out, why).subscribe());
-        return in.receiveFrames()
+        LongSupplier[] sinceLastRead = {null};
+        in.withConnection(c -> sinceLastRead[0] = ClientWatch.sinceLastRead(c.channel()));
+        return StallGuard.watching(in.receiveFrames(), idleTimeout, this::stalled, sinceLastRead[0])
                 .<Object>handle(this::decode)
                 .concatMap(inbound -> step(out, inbound), 0)
                 .then(Mono.defer(this::release))
@@ -121,6 +128,12 @@ final class WriteSession {
                     ending.dispose();
                     release().subscribe();
                 });
+    }
+
+    /** The client sent no frame for the idle timeout while the session waited for one: end it. */
+    private void stalled() {
+        endRequest.tryEmitValue(ContentException.unavailable("write session on ref " + ref() + ": no frame for "
+                + idleTimeout.toMillis() + " ms; the writer was closed and its bytes kept"));
     }
 
     /** Handles one inbound item, then sends its answer (waiting for the write: that is the backpressure). */
