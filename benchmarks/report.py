@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 """Turns a JMH JSON result (java -jar benchmarks.jar ... -rf json -rff result.json) into a Markdown table.
 
-Usage: python3 benchmarks/report.py result.json
+Usage: python3 benchmarks/report.py result.json [more.json ...]   (several files: their rows are concatenated)
 
 Per row: the JMH score, MB/s (MB = 10^6 bytes), for ingest the ratio ingest / min(sha256, writeFsync) at the same
-size (the lower bare limit, from the same run), and where measured the process CPU seconds per GiB (IngestBenchmark:
+size (the lower bare limit, from the same run), the ratio ingest / sha256WhileWriteFsync (both bare operations at once
+on two threads: what a two-thread design can reach on this machine), and where measured the process CPU seconds per GiB (IngestBenchmark:
 cpuNanos / bytes over the measurement iterations; process CPU time, so GC and JIT threads included).
 """
 import json
@@ -32,9 +33,11 @@ def bytes_per_op(bench):
     return int(params["size"])
 
 
-def main(path):
-    with open(path) as f:
-        results = json.load(f)
+def main(paths):
+    results = []
+    for path in paths:
+        with open(path) as f:
+            results.extend(json.load(f))
     rows = []
     for b in results:
         cls, method = b["benchmark"].rsplit(".", 2)[-2:]
@@ -50,7 +53,7 @@ def main(path):
 
     limits = {}
     for r in rows:
-        if r["cls"] == "IngestBenchmark" and r["method"] in ("sha256", "writeFsync"):
+        if r["cls"] == "IngestBenchmark" and r["method"] in ("sha256", "writeFsync", "sha256WhileWriteFsync"):
             limits.setdefault(r["size"], {})[r["method"]] = r["mbps"]
 
     def human(n):
@@ -59,24 +62,29 @@ def main(path):
                 return "%d %s" % (n // div, unit)
         return "%d B" % n
 
-    print("| benchmark | threads | bytes/op | score | MB/s | ingest / min(sha256, write+fsync) | CPU-s/GiB |")
-    print("|---|---|---|---|---|---|---|")
+    print("| benchmark | threads | bytes/op | score | MB/s | ingest / min(sha256, write+fsync) "
+          "| ingest / both at once | CPU-s/GiB |")
+    print("|---|---|---|---|---|---|---|---|")
     for r in rows:
         m = r["metric"]
         err = float(m["scoreError"])  # JMH writes "NaN" (a string) when there are too few iterations
         score = "%.3f %s" % (m["score"], m["scoreUnit"]) if err != err \
             else "%.3f ± %.3f %s" % (m["score"], err, m["scoreUnit"])
-        ratio = ""
+        ratio = both = ""
         lim = limits.get(r["size"], {})
-        if r["cls"] == "IngestBenchmark" and r["method"] == "ingest" and len(lim) == 2:
-            lower = min(lim.values())
-            ratio = "%.2f (lower: %s)" % (r["mbps"] / lower, min(lim, key=lim.get))
+        bare = {k: v for k, v in lim.items() if k in ("sha256", "writeFsync")}
+        if r["cls"] == "IngestBenchmark" and r["method"] == "ingest":
+            if len(bare) == 2:
+                ratio = "%.2f (lower: %s)" % (r["mbps"] / min(bare.values()), min(bare, key=bare.get))
+            if "sha256WhileWriteFsync" in lim:
+                both = "%.2f" % (r["mbps"] / lim["sha256WhileWriteFsync"])
         cpu = "%.2f" % r["cpu"] if r["cpu"] is not None else ""
-        print("| %s.%s | %d | %s | %s | %.0f | %s | %s |" % (r["cls"], r["method"], r["threads"], human(r["size"]),
-                                                         score, r["mbps"], ratio, cpu))
+        mbps = "%.0f" % r["mbps"] if r["mbps"] >= 10 else "%.1f" % r["mbps"]
+        print("| %s.%s | %d | %s | %s | %s | %s | %s | %s |" % (
+            r["cls"], r["method"], r["threads"], human(r["size"]), score, mbps, ratio, both, cpu))
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 2:
+    if len(sys.argv) < 2:
         sys.exit(__doc__)
-    main(sys.argv[1])
+    main(sys.argv[1:])

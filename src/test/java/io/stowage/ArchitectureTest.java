@@ -31,4 +31,23 @@ class ArchitectureTest {
                         "io.stowage.server..", "io.stowage.content.remote..")
                 .check(MAIN);
     }
+
+    @Test
+    void imageApiKnowsNothingOfItsImplementations() {
+        noClasses().that().resideInAPackage("io.stowage.images")
+                .should().dependOnClassesThat().resideInAnyPackage("io.stowage.images.local..",
+                        "io.stowage.images.remote..", "io.stowage.server..", "io.stowage.metadata..",
+                        "io.stowage.plugin..", "io.stowage.cli..", "java.sql..", "io.netty..", "reactor.netty..")
+                .check(MAIN);
+    }
+
+    @Test
+    void transferWorksOnAnyStoreAndKnowsNoServerOrCommand() {
+        noClasses().that().resideInAPackage("io.stowage.transfer..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.stowage.content.local..",
+                        "io.stowage.content.remote..", "io.stowage.images.local..", "io.stowage.images.remote..",
+                        "io.stowage.server..", "io.stowage.registry..", "io.stowage.metadata..", "io.stowage.cli..",
+                        "io.stowage.plugin..")
+                .check(MAIN);
+    }
 }

@@ -78,12 +78,25 @@ final class IngestCommand extends ContentSubcommand {
         }
     }
 
+    /**
+     * True when the server answers a status query of the ref (found or not): then UNAVAILABLE meant a lock held
+     * by another writer, not a server out of reach.
+     */
+    private boolean serverAnswers(ContentStore store) {
+        try {
+            store.status(ref).block();
+            return true;
+        } catch (ContentException e) {
+            return e.code() != ErrorCode.UNAVAILABLE;
+        }
+    }
+
     /** Opens the writer; when another writer holds the ref, says so on stderr and waits for it. */
     private Writer open(ContentStore store, Digest expectedDigest) {
         try {
             return store.writer(ref, total, expectedDigest).block();
         } catch (ContentException e) {
-            if (e.code() != ErrorCode.UNAVAILABLE) {
+            if (e.code() != ErrorCode.UNAVAILABLE || !serverAnswers(store)) {
                 throw e;
             }
             env().err().println("waiting for ingest " + ref + ": " + e.getMessage());

@@ -29,15 +29,25 @@ final class ListCommand extends ContentSubcommand {
     @Override
     int run(ContentStore store) {
         PrintStream out = env().out();
-        if (!quiet) {
-            out.println(String.format(ROW, "DIGEST", "SIZE", "AGE", "LABELS").stripTrailing());
-        }
         Instant now = Instant.now();
+        boolean headed = quiet;
         for (Info i : store.walk(filters).toIterable(64)) {
+            if (!headed) {
+                out.println(header());
+                headed = true;
+            }
             out.println(quiet ? i.digest().toString() : String.format(ROW, i.digest(), Formats.bytes(i.size()),
                     Formats.age(i.createdAt(), now), Formats.labels(i.labels())));
         }
+        if (!headed) {
+            out.println(header());
+        }
         out.flush();
         return 0;
+    }
+
+    /** Printed once the listing has started (or ended empty), so that a failed listing prints nothing. */
+    private static String header() {
+        return String.format(ROW, "DIGEST", "SIZE", "AGE", "LABELS").stripTrailing();
     }
 }

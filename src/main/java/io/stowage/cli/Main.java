@@ -13,13 +13,15 @@ import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
 /**
- * The {@code stowage} command: {@code serve}, {@code content ...} and {@code plugins}. Build it with
+ * The {@code stowage} command: {@code serve}, {@code content ...}, {@code plugins}, {@code pull}, {@code push} and
+ * {@code images ...}. Build it with
  * {@link #commandLine(CliEnvironment)}, which installs the error handling: every failure prints one line
  * {@code stowage: <code>: <reason>} on stderr and exits with the {@link ExitStatus} of its category.
  */
 @Command(name = "stowage", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Content-addressable blob store: run a server, or manage the content of one.",
-        subcommands = {ServeCommand.class, ContentCommand.class, PluginsCommand.class},
+        subcommands = {ServeCommand.class, ContentCommand.class, PluginsCommand.class, PullCommand.class,
+                PushCommand.class, ImagesCommand.class, GcCommand.class},
         footer = {"", "Exit status:", "  0 ok, 1 internal, 2 usage, 3 invalid_argument, 4 not_found, 5 already_exists,",
                 "  6 failed_precondition, 7 out_of_range, 8 unavailable, 9 resource_exhausted,", "  10 config"})
 public final class Main implements Callable<Integer> {
@@ -111,6 +113,11 @@ public final class Main implements Callable<Integer> {
     /** A client of the content store at {@link #address()}; the caller closes it. */
     ContentStore connect() {
         return env.connector().apply(address());
+    }
+
+    /** A client of the image store at {@link #address()}; the caller closes it. */
+    io.stowage.images.ImageStore connectImages() {
+        return env.imageConnector().apply(address());
     }
 
     /** The implementation version of the jar, or {@code development build}. */

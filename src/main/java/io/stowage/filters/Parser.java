@@ -29,6 +29,9 @@ final class Parser {
         this.scanner = new Scanner(input);
     }
 
+    /** The longest regular expression a filter may carry. */
+    static final int MAX_REGEX_CHARS = 1024;
+
     static Filter parse(String input) {
         return new Parser(input).selectors();
     }
@@ -103,6 +106,9 @@ final class Parser {
     }
 
     private Pattern compile(String regex, int pos) {
+        if (regex.length() > MAX_REGEX_CHARS) {
+            throw SyntaxErrors.at(input, pos, "regular expression longer than " + MAX_REGEX_CHARS + " characters");
+        }
         try {
             return Pattern.compile(regex);
         } catch (PatternSyntaxException e) {

@@ -7,7 +7,9 @@ import java.util.regex.Pattern;
 /**
  * One {@code fieldpath[operator value]} term. As in containerd's {@code selector.Match}, an absent field reads as
  * the empty string for {@code !=} and {@code ~=} (so {@code labels.a!=x} selects objects without label {@code a}),
- * while {@code ==} and presence require the field. {@code pattern} is set for {@link Operator#MATCHES} only.
+ * while {@code ==} and presence require the field. {@code pattern} is set for {@link Operator#MATCHES} only; it
+ * is matched against {@link BoundedChars}, so a match that reads too many characters fails with
+ * {@code invalid_argument} instead of running for ever.
  */
 record Selector(List<String> fieldpath, Operator operator, String value, Pattern pattern) implements Filter {
     Selector {
@@ -25,7 +27,7 @@ record Selector(List<String> fieldpath, Operator operator, String value, Pattern
             case PRESENT -> field.isPresent();
             case EQUAL -> field.isPresent() && field.get().equals(value);
             case NOT_EQUAL -> !field.orElse("").equals(value);
-            case MATCHES -> pattern.matcher(field.orElse("")).find();
+            case MATCHES -> pattern.matcher(BoundedChars.of(field.orElse(""), BoundedChars.DEFAULT_BUDGET, value)).find();
         };
     }
 

@@ -62,9 +62,12 @@ final class UploadHandlers {
             if (from != null) {
                 Names.requireName(from);
             }
-            return mountable(from, digest).flatMap(ok -> ok
-                    ? tables.linkBlob(name, digest).then(x.drain()).then(created(x, name, digest))
-                    : newSession(x, name));
+            // link first, then look: garbage collection re-checks links before deleting, so a blob still there
+            // after the link is in place stays (see io.stowage.gc.GarbageCollector)
+            return mountable(from, digest).flatMap(ok -> !ok ? newSession(x, name)
+                    : tables.linkBlob(name, digest).then(present(digest)).flatMap(there -> there
+                            ? x.drain().then(created(x, name, digest))
+                            : tables.unlinkBlob(name, digest).then(newSession(x, name))));
         }
         String digest = x.target.param("digest");
         if (digest != null) {
@@ -73,14 +76,29 @@ final class UploadHandlers {
         return newSession(x, name);
     }
 
-    /** True when {@code from} links the blob and the store still has it. */
+    /** True when {@code from} links the blob. */
     private Mono<Boolean> mountable(String from, Digest digest) {
         if (from == null) {
             return Mono.just(false);
         }
-        return tables.blobLinked(from, digest).flatMap(linked -> !linked ? Mono.just(false)
-                : store.info(digest).thenReturn(true)
-                .onErrorResume(e -> ContentException.is(e, ErrorCode.NOT_FOUND), e -> Mono.just(false)));
+        return tables.blobLinked(from, digest);
+    }
+
+    /** True when the store has the blob. */
+    private Mono<Boolean> present(Digest digest) {
+        return store.info(digest).thenReturn(true)
+                .onErrorResume(e -> ContentException.is(e, ErrorCode.NOT_FOUND), e -> Mono.just(false));
+    }
+
+    /**
+     * After an upload found its blob already stored and linked it: still there? Checked after the link, so that
+     * garbage collection cannot remove it unseen in between; when it is gone the upload fails and the client
+     * uploads again.
+     */
+    private Mono<Void> stillPresent(String name, Digest digest) {
+        return present(digest).flatMap(there -> there ? Mono.<Void>empty()
+                : tables.unlinkBlob(name, digest).then(Mono.error(RegistryError.BLOB_UPLOAD_INVALID.withDetail(
+                        "blob " + digest + " was removed while the upload completed; upload it again"))));
     }
 
     private Mono<Void> newSession(Exchange x, String name) {
@@ -99,6 +117,7 @@ final class UploadHandlers {
                         .then(tables.deleteUpload(id))
                         .then(Mono.error(e)))
                 .then(tables.completeUpload(id, name, digest))
+                .then(stillPresent(name, digest))
                 .then(created(x, name, digest)));
     }
 
@@ -120,6 +139,7 @@ final class UploadHandlers {
                 .then(withWriter(id, digest, w -> writeChunk(x, w, name, id, chunk).then(commit(w, digest))))
                 .onErrorResume(e -> ContentException.is(e, ErrorCode.ALREADY_EXISTS), e -> x.drain())
                 .then(tables.completeUpload(id, name, digest))
+                .then(stillPresent(name, digest))
                 .then(created(x, name, digest));
     }
 

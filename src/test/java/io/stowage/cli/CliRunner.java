@@ -35,7 +35,8 @@ final class CliRunner {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         CliEnvironment env = new CliEnvironment(new ByteArrayInputStream(stdin),
                 new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
-                base.env(), base.tty(), base.connector(), base.shutdown(), base.onServing());
+                base.env(), base.tty(), base.connector(), base.shutdown(), base.onServing(),
+                base.imageConnector());
         int exit = Main.commandLine(env).execute(args);
         return new Result(exit, out.toByteArray(), err.toString(StandardCharsets.UTF_8));
     }

@@ -2,10 +2,18 @@ package io.stowage.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.stowage.content.BlobSource;
+import io.stowage.content.Descriptor;
+import io.stowage.content.Digest;
+import io.stowage.content.Ingests;
+import io.stowage.content.local.LocalContentStore;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -14,6 +22,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 import reactor.netty.http.client.HttpClient;
 
 /** {@code stowage serve} in-process on 127.0.0.1:0: plugins, config, shutdown, and the {@code plugins} command. */
@@ -65,7 +75,12 @@ class ServeCommandTest {
                 .responseContent().aggregate().asString().block(T);
         assertThat(json).isEqualTo("[{\"type\":\"metadata\",\"id\":\"sqlite\",\"requires\":[],\"status\":\"ok\","
                 + "\"error\":null},{\"type\":\"content\",\"id\":\"local\",\"requires\":[\"metadata\"],"
+                + "\"status\":\"ok\",\"error\":null},{\"type\":\"gc\",\"id\":\"scheduler\","
+                + "\"requires\":[\"content\",\"metadata\"],\"status\":\"ok\",\"error\":null},"
+                + "{\"type\":\"images\",\"id\":\"sqlite\",\"requires\":[\"metadata\"],"
                 + "\"status\":\"ok\",\"error\":null},{\"type\":\"service\",\"id\":\"content\",\"requires\":[\"content\"],"
+                + "\"status\":\"ok\",\"error\":null},{\"type\":\"service\",\"id\":\"gc\",\"requires\":[\"gc\"],"
+                + "\"status\":\"ok\",\"error\":null},{\"type\":\"service\",\"id\":\"images\",\"requires\":[\"images\"],"
                 + "\"status\":\"ok\",\"error\":null},{\"type\":\"service\",\"id\":\"plugins\",\"requires\":[],"
                 + "\"status\":\"ok\",\"error\":null},{\"type\":\"service\",\"id\":\"registry\","
                 + "\"requires\":[\"content\",\"metadata\"],\"status\":\"ok\",\"error\":null}]");
@@ -74,18 +89,52 @@ class ServeCommandTest {
                 .run("--address", address(a), "plugins");
         assertThat(plugins.exit()).as(plugins.toString()).isZero();
         assertThat(plugins.out().lines().toList()).containsExactly(
-                "TYPE      ID        STATUS  ERROR",
-                "metadata  sqlite    ok      -",
-                "content   local     ok      -",
-                "service   content   ok      -",
-                "service   plugins   ok      -",
-                "service   registry  ok      -");
+                "TYPE      ID         STATUS  ERROR",
+                "metadata  sqlite     ok      -",
+                "content   local      ok      -",
+                "gc        scheduler  ok      -",
+                "images    sqlite     ok      -",
+                "service   content    ok      -",
+                "service   gc         ok      -",
+                "service   images     ok      -",
+                "service   plugins    ok      -",
+                "service   registry   ok      -");
         assertThat(Files.isDirectory(root.resolve("blobs"))).isTrue();
 
         shutdown.request();
         CliRunner.Result served = serving.get(30, TimeUnit.SECONDS);
         assertThat(served.exit()).as(served.toString()).isZero();
         assertThat(shutdown.awaitFinished(Duration.ZERO)).isTrue();
+    }
+
+    @Test
+    void gcRemovesUnreferencedContentAndDryRunOnlyReports() throws Exception {
+        byte[] data = "unreferenced".getBytes(StandardCharsets.UTF_8);
+        Digest d = Digest.sha256(data);
+        try (LocalContentStore store = LocalContentStore.open(root)) {
+            Ingests.writeBlob(store, "blob-1", BlobSource.stream(
+                    () -> Flux.just(ByteBuffer.wrap(data))),
+                    new io.stowage.content.Descriptor("x", d, data.length, Map.of()), Map.of())
+                    .block(T);
+        }
+        InetSocketAddress a = serve("--listen", "127.0.0.1:0", "--root", root.toString());
+        CliRunner cli = new CliRunner(CliEnvironment.of(System.in, System.out, System.err));
+
+        CliRunner.Result dry = cli.run("--address", address(a), "gc", "--dry-run");
+        assertThat(dry.exit()).as(dry.toString()).isZero();
+        assertThat(dry.out()).startsWith("would remove 1 blobs (12 B)").contains("blob " + d + "\n");
+        assertThat(Files.exists(root.resolve("blobs/sha256/" + d.hex()))).isTrue();
+
+        CliRunner.Result json = cli.run("--address", address(a), "gc", "--json");
+        assertThat(json.exit()).as(json.toString()).isZero();
+        assertThat(json.out()).contains("\"dryRun\":false,\"blobsRemoved\":1,\"bytesFreed\":12,\"removed\":[\""
+                + d + "\"]");
+        assertThat(Files.exists(root.resolve("blobs/sha256/" + d.hex()))).isFalse();
+
+        String bad = HttpClient.create().post().uri(address(a) + "/v1/gc?dry-run=maybe")
+                .responseSingle((res, body) -> Mono.just(res.status().code())).block(T)
+                .toString();
+        assertThat(bad).isEqualTo("400");
     }
 
     @Test
@@ -102,13 +151,19 @@ class ServeCommandTest {
         CliRunner.Result plugins = new CliRunner(CliEnvironment.of(System.in, System.out, System.err))
                 .run("--address", address(a), "plugins");
         assertThat(plugins.out().lines().toList()).containsExactly(
-                "TYPE      ID        STATUS   ERROR",
-                "content   local     skipped  disabled in config",
-                "metadata  sqlite    ok       -",
-                "service   content   skipped  requires content, but none of its plugins initialised "
+                "TYPE      ID         STATUS   ERROR",
+                "content   local      skipped  disabled in config",
+                "metadata  sqlite     ok       -",
+                "gc        scheduler  skipped  requires content, but none of its plugins initialised "
                         + "(content/local skipped)",
-                "service   plugins   ok       -",
-                "service   registry  skipped  requires content, but none of its plugins initialised "
+                "images    sqlite     ok       -",
+                "service   content    skipped  requires content, but none of its plugins initialised "
+                        + "(content/local skipped)",
+                "service   gc         skipped  requires gc, but none of its plugins initialised "
+                        + "(gc/scheduler skipped)",
+                "service   images     ok       -",
+                "service   plugins    ok       -",
+                "service   registry   skipped  requires content, but none of its plugins initialised "
                         + "(content/local skipped)");
     }
 
@@ -129,6 +184,11 @@ class ServeCommandTest {
         assertThat(r.exit()).isEqualTo(ExitStatus.UNAVAILABLE.exitCode());
         assertThat(r.stderr()).isEqualTo("stowage: unavailable: cannot connect to " + address(a)
                 + ": connection refused\n");
+        r = cli.run("hi".getBytes(java.nio.charset.StandardCharsets.UTF_8), "--address", address(a), "content",
+                "ingest", "r");
+        assertThat(r.exit()).as("an unreachable server is not a held lock: no waiting")
+                .isEqualTo(ExitStatus.UNAVAILABLE.exitCode());
+        assertThat(r.stderr()).startsWith("stowage: unavailable: ").hasLineCount(1);
     }
 
     @Test
@@ -176,17 +236,17 @@ class ServeCommandTest {
     void theRootComesFromTheOptionTheEnvironmentTheConfigThenXdg() {
         ServeCommand serve = new ServeCommand();
         var cfg = io.stowage.plugin.StowageConfig.parse("root: /from/config", "x");
-        var env = java.util.Map.of(ServeCommand.ROOT_ENV, "/from/env", "XDG_DATA_HOME", "/xdg", "HOME", "/home/u");
+        var env = Map.of(ServeCommand.ROOT_ENV, "/from/env", "XDG_DATA_HOME", "/xdg", "HOME", "/home/u");
         serve.root = Path.of("/from/option");
         assertThat(serve.resolveRoot(cfg, env)).isEqualTo(Path.of("/from/option"));
         serve.root = null;
         assertThat(serve.resolveRoot(cfg, env)).isEqualTo(Path.of("/from/env"));
-        assertThat(serve.resolveRoot(cfg, java.util.Map.of("XDG_DATA_HOME", "/xdg")))
+        assertThat(serve.resolveRoot(cfg, Map.of("XDG_DATA_HOME", "/xdg")))
                 .isEqualTo(Path.of("/from/config"));
         var none = io.stowage.plugin.StowageConfig.empty();
-        assertThat(serve.resolveRoot(none, java.util.Map.of("XDG_DATA_HOME", "/xdg", "HOME", "/home/u")))
+        assertThat(serve.resolveRoot(none, Map.of("XDG_DATA_HOME", "/xdg", "HOME", "/home/u")))
                 .isEqualTo(Path.of("/xdg/stowage"));
-        assertThat(serve.resolveRoot(none, java.util.Map.of("HOME", "/home/u")))
+        assertThat(serve.resolveRoot(none, Map.of("HOME", "/home/u")))
                 .isEqualTo(Path.of("/home/u/.local/share/stowage"));
     }
 }

@@ -251,6 +251,12 @@ class PluginRegistryTest {
     }
 
     @Test
+    void theBuiltInPluginsAreFoundWithServiceLoader() {
+        assertThat(PluginRegistry.discover()).extracting(p -> p.type() + "/" + p.id())
+                .contains("content/local", "service/content", "service/plugins");
+    }
+
+    @Test
     void theRootIsRequiredAndMadeAbsolute() {
         assertThatThrownBy(() -> init(StowageConfig.empty(), FakePlugin.of("a/b")))
                 .isInstanceOf(IllegalArgumentException.class);

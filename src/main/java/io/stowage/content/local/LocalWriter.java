@@ -15,6 +15,7 @@ import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
@@ -31,6 +32,12 @@ import reactor.core.publisher.Sinks;
  * truncating the file, so nothing of it survives the reset.
  */
 final class LocalWriter implements Writer {
+    /**
+     * Bytes after which a background {@code force(false)} starts the disk writing what has landed so far, so that
+     * writeback overlaps hashing and the force at commit only has the tail left (Java has no sync_file_range).
+     */
+    static final long WRITEBACK_EVERY = 16L << 20;
+
     /** Hash state and offset of the data since the last reset. */
     private static final class Generation {
         MessageDigest md;
@@ -66,6 +73,11 @@ final class LocalWriter implements Writer {
     private Instant updatedAt;
     private Inflight inflight;
     private String endedBy;
+    /** Bytes landed since the last background writeback was started; guarded by {@code this}. */
+    private long sinceWriteback;
+    private final AtomicBoolean writebackRunning = new AtomicBoolean();
+    /** Serialises the background forces with the force and close at commit. */
+    private final Object forceLock = new Object();
 
     LocalWriter(LocalContentStore store, String ref, java.nio.file.Path dir, AsynchronousFileChannel channel,
                 Status status, MessageDigest md) {
@@ -245,6 +257,7 @@ final class LocalWriter implements Writer {
                     if (f == null) {
                         g.offset = pos + n;
                         touch();
+                        startWritebackIfDue(n);
                     } else {
                         g.dirty = true;
                     }
@@ -257,6 +270,28 @@ final class LocalWriter implements Writer {
                 sink.error(FileErrors.of("ref " + ref + ": write at " + pos, f));
             }
         }
+    }
+
+    /** Called under this writer's monitor when a chunk has landed; never blocks. */
+    private void startWritebackIfDue(int n) {
+        sinceWriteback += n;
+        if (sinceWriteback < WRITEBACK_EVERY || !writebackRunning.compareAndSet(false, true)) {
+            return;
+        }
+        sinceWriteback = 0;
+        store.blocking().schedule(() -> {
+            try {
+                synchronized (forceLock) {
+                    if (channel.isOpen()) {
+                        channel.force(false);
+                    }
+                }
+            } catch (IOException e) {
+                // best effort: only the force at commit decides durability, and it reports its own errors
+            } finally {
+                writebackRunning.set(false);
+            }
+        });
     }
 
     private void streamEnded(Inflight mine) {
@@ -399,10 +434,12 @@ final class LocalWriter implements Writer {
             declared = expected;
         }
         actual = currentDigest();
-        try {
-            channel.force(false);
-        } finally {
-            channel.close();
+        synchronized (forceLock) {
+            try {
+                channel.force(false);
+            } finally {
+                channel.close();
+            }
         }
         long wantSize = size > 0 ? size : declaredTotal;
         Digest want = expectedDigest != null ? expectedDigest : declared;

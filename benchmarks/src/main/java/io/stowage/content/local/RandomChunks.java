@@ -10,8 +10,8 @@ import reactor.core.publisher.Flux;
  * first bytes of the first chunk, so that every blob cut after a new stamp has new content and a new digest,
  * without generating new random bytes in the measured part.
  *
- * <p>Not thread-safe: one instance per benchmark thread. Buffers handed out are duplicates; nobody may change
- * them while a blob cut from the pool is being written.
+ * <p>{@link #chunk} and {@link #flux} only hand out duplicates and may be used from several threads at once;
+ * {@link #stamp} changes the pool and must not run while a blob cut from it is being hashed or written.
  */
 final class RandomChunks {
     static final int CHUNK = 1 << 20;

@@ -1,0 +1,167 @@
+#!/usr/bin/env python3
+"""Reads the logs compare.sh leaves in a results directory and writes comparison.md (stowage |
+docker-registry | ratio, next to the targets of issue 6) plus the .dat files compare.gp plots.
+Python 3 standard library only.  usage: compare.py RESULTS_DIR"""
+import os
+import re
+import sys
+
+
+def bench_rows(path):
+    """registry_bench.sh table rows as a list of (name, median) in order."""
+    rows = []
+    row = re.compile(r"^(\S.*?|\s+\S.*?)\s{2,}(-?[0-9.]+) (\S+)\s+\S+\.\.\S+\s")
+    with open(path) as f:
+        for line in f:
+            m = row.match(line)
+            if m and not line.startswith("#"):
+                rows.append((m.group(1).strip(), float(m.group(2))))
+    return rows
+
+
+def pick(rows, pattern, follow=None):
+    """Median of the first row matching pattern; with follow, of the first row matching follow after it."""
+    for i, (name, value) in enumerate(rows):
+        if re.search(pattern, name):
+            if follow is None:
+                return value
+            for name2, value2 in rows[i + 1:]:
+                if re.search(follow, name2):
+                    return value2
+                if not name2.startswith("same") and not name2.startswith("server"):
+                    break
+    return None
+
+
+def figures(rows):
+    return {
+        "mono": pick(rows, r"^monolithic POST\+PUT"),
+        "mono_cpu": pick(rows, r"^monolithic POST\+PUT", r"server CPU per GiB"),
+        "chunked": pick(rows, r"^chunked POST\+PATCH"),
+        "chunked_cpu": pick(rows, r"^chunked POST\+PATCH", r"server CPU per GiB"),
+        "small_up": pick(rows, r"^upload \d+ x \d+ KiB"),
+        "get1": pick(rows, r"MiB blob, curl, 1 client"),
+        "get_cpu": pick(rows, r"MiB blob, curl, 1 client", r"server CPU per GiB"),
+        "get16": pick(rows, r"MiB blob, wrk -t2 -c16 "),
+        "get64": pick(rows, r"MiB blob, wrk -t2 -c64 "),
+        "small_rps": pick(rows, r"^GET random .* -c64 "),
+        "small_p50": pick(rows, r"^GET random .* -c64 ", r"latency p50"),
+        "small_p99": pick(rows, r"^GET random .* -c64 ", r"latency p99"),
+    }
+
+
+def sweep(path):
+    points, stress = [], None
+    with open(path) as f:
+        for line in f:
+            fields = dict(kv.split("=", 1) for kv in line.split()[1:] if "=" in kv)
+            if line.startswith("SWEEP"):
+                points.append(fields)
+            elif line.startswith("STRESS"):
+                stress = fields
+    return points, stress
+
+
+def loopback(path):
+    """iperf3 -P 1 median MB/s from limits.log, or None."""
+    with open(path) as f:
+        for line in f:
+            m = re.match(r"iperf3 127\.0\.0\.1 -P 1 .*?\s([0-9.]+) MB/s", line)
+            if m:
+                return float(m.group(1))
+    return None
+
+
+def fmt(v):
+    if v is None:
+        return "n/a"
+    return f"{v:.0f}" if abs(v) >= 100 else f"{v:.2f}" if abs(v) < 10 else f"{v:.1f}"
+
+
+def main(out):
+    s_rows, r_rows = bench_rows(f"{out}/stowage.bench.log"), bench_rows(f"{out}/registry.bench.log")
+    s, r = figures(s_rows), figures(r_rows)
+    lo = loopback(f"{out}/limits.log")
+    # key, label, unit, target ratio (text), check(ratio) -> met?
+    spec = [
+        ("mono", "OCI upload, monolithic POST+PUT", "MB/s", "≥ 1.5", lambda x: x >= 1.5),
+        ("chunked", "OCI upload, chunked PATCH 8 MiB", "MB/s", "≥ 1.5", lambda x: x >= 1.5),
+        ("small_up", "64 KiB uploads, 8 curl in parallel", "blobs/s", "≥ 3", lambda x: x >= 3),
+        ("get1", "256 MiB GET, 1 connection (curl)", "MB/s", "≥ 1.0", lambda x: x >= 1.0),
+        ("get16", "256 MiB GET, 16 connections (wrk)", "MB/s", "≥ 1.0", lambda x: x >= 1.0),
+        ("get64", "256 MiB GET, 64 connections (wrk)", "MB/s", "(none)", None),
+        ("small_rps", "64 KiB GET, 64 connections", "req/s", "≥ 3", lambda x: x >= 3),
+        ("small_p50", "64 KiB GET, 64 conns, p50", "ms", "(none)", None),
+        ("small_p99", "64 KiB GET, 64 conns, p99", "ms", "≤ 0.33", lambda x: x <= 1 / 3),
+        ("mono_cpu", "server CPU, monolithic upload", "CPU-s/GiB", "(none; lower is better)", None),
+        ("chunked_cpu", "server CPU, chunked upload", "CPU-s/GiB", "(none; lower is better)", None),
+        ("get_cpu", "server CPU, 256 MiB GET, 1 conn", "CPU-s/GiB", "(none; lower is better)", None),
+    ]
+    lines = []
+    with open(f"{out}/machine.txt") as f:
+        machine = f.read().strip()
+    lines += ["# stowage vs docker-registry, network paths (OCI /v2 API)", "", "```", machine, "```", "",
+              "Same client side for both (`registry_bench.sh` from the peers scripts: curl for uploads and the "
+              "single-client GET, wrk for concurrent GETs), each server on 127.0.0.1 in turn, in one run. "
+              "MB/s = 10^6 B/s; figures are medians of RUNS runs. Ratio = stowage / docker-registry.", ""]
+    lines += ["| measurement | unit | stowage | docker-registry | ratio | target | met |",
+              "|---|---|---:|---:|---:|---|---|"]
+    for key, label, unit, target, check in spec:
+        sv, rv = s.get(key), r.get(key)
+        ratio = sv / rv if sv is not None and rv else None
+        met = "" if check is None or ratio is None else ("yes" if check(ratio) else "**no**")
+        lines.append(f"| {label} | {unit} | {fmt(sv)} | {fmt(rv)} | {fmt(ratio)} | {target} | {met} |")
+    lines.append("")
+    if lo:
+        lines += [f"Loopback bound (iperf3 -P 1, from limits.log): {fmt(lo)} MB/s. Target: whole-blob GETs at 1 and 16 "
+                  "connections ≥ 0.85 × loopback.", "",
+                  "| measurement | stowage / loopback | docker-registry / loopback | target | stowage met |",
+                  "|---|---:|---:|---|---|"]
+        for key, label in (("get1", "256 MiB GET, 1 connection"), ("get16", "256 MiB GET, 16 connections")):
+            sv, rv = s.get(key), r.get(key)
+            sr = sv / lo if sv else None
+            lines.append(f"| {label} | {fmt(sr)} | {fmt(rv / lo if rv else None)} | ≥ 0.85 | "
+                         f"{'' if sr is None else ('yes' if sr >= 0.85 else '**no**')} |")
+        lines.append("")
+
+    sweeps = {}
+    for name in ("stowage", "registry"):
+        p = f"{out}/{name}.sweep.log"
+        sweeps[name] = sweep(p) if os.path.exists(p) else ([], None)
+    lines += ["## Concurrency sweep (wrk, SWEEP_S seconds per point)", "",
+              "| blob | connections | stowage MB/s | registry MB/s | stowage req/s | registry req/s | "
+              "stowage p99 ms | registry p99 ms | stowage errors | registry errors |",
+              "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    by = {name: {(p["kind"], int(p["conns"])): p for p in pts} for name, (pts, _) in sweeps.items()}
+    keys = sorted(set(by["stowage"]) | set(by["registry"]))
+    for kind in sorted({k for k, _ in keys}):
+        with open(f"{out}/sweep_{kind}.dat", "w") as dat:
+            dat.write("# conns stowage_mbps registry_mbps stowage_reqs registry_reqs stowage_p99 registry_p99\n")
+            for (k, c) in keys:
+                if k != kind:
+                    continue
+                sp, rp = by["stowage"].get((k, c), {}), by["registry"].get((k, c), {})
+                # a point where no request completed has no latency
+                g = lambda p, f: "NaN" if f.startswith("p99") and p.get("reqs") in ("0.0", "0") else p.get(f, "NaN")
+                err = lambda p: f"{p.get('errors', '?')}/{p.get('non2xx', '?')}" if p else "n/a"
+                lines.append(f"| {k} | {c} | {g(sp, 'mbps')} | {g(rp, 'mbps')} | {g(sp, 'reqs')} | {g(rp, 'reqs')} | "
+                             f"{g(sp, 'p99_ms')} | {g(rp, 'p99_ms')} | {err(sp)} | {err(rp)} |")
+                dat.write(" ".join([str(c), g(sp, "mbps"), g(rp, "mbps"), g(sp, "reqs"), g(rp, "reqs"),
+                                    g(sp, "p99_ms"), g(rp, "p99_ms")]) + "\n")
+    lines += ["", "Errors are wrk socket errors / non-2xx answers.", "",
+              "## 1000 concurrent downloads + 200 concurrent uploads", "",
+              "| server | uploads ok | uploads failed | GET requests | GET errors | non-2xx | GET p99 ms | peak RSS MiB |",
+              "|---|---:|---:|---:|---:|---:|---:|---:|"]
+    for name in ("stowage", "registry"):
+        st = sweeps[name][1] or {}
+        lines.append(f"| {name} | {st.get('uploads_ok', 'n/a')} | {st.get('uploads_failed', 'n/a')} | "
+                     f"{st.get('get_requests', 'n/a')} | {st.get('get_errors', 'n/a')} | {st.get('get_non2xx', 'n/a')} | "
+                     f"{st.get('get_p99_ms', 'n/a')} | {st.get('peak_rss_mib', 'n/a')} |")
+    lines += ["", "Charts: `throughput.png` (256 MiB GET MB/s and 64 KiB GET req/s against connections), "
+              "`p99.png` (p99 latency against connections).", ""]
+    with open(f"{out}/comparison.md", "w") as f:
+        f.write("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])

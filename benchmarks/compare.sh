@@ -1,0 +1,219 @@
+#!/usr/bin/env bash
+# Network-path comparison, one command: stowage against docker-registry (distribution 2.8), same
+# client side, same run, same machine, everything on 127.0.0.1. See benchmarks/NETWORK.md.
+#
+#   benchmarks/compare.sh
+#
+# In order:
+#   1. machine facts (date, nproc, CPU model, memory, kernel, java, load average) -> machine.txt
+#   2. limits.sh with SKIP_DISK=1 GROW_GIB=0: SHA-256 speed and iperf3 loopback   -> limits.log
+#   3. docker-registry (lib.sh start_registry): registry_bench.sh, concurrency sweep,
+#      1000 downloads + 200 uploads at once                                        -> registry.*.log
+#   4. stowage (java -Xmx256m -jar target/stowage.jar serve, fresh temp root): the SAME
+#      registry_bench.sh via REGISTRY_URL/SERVER_PID, the same sweep and stress     -> stowage.*.log
+#   5. compare.py: comparison.md (ratios next to the targets of issue 6) and gnuplot PNG charts
+# Output: benchmarks/results/<UTC timestamp>-network/ (raw logs kept).
+#
+# Env (defaults are smaller than registry_bench.sh's own so that the whole run takes ~15 min on
+# 2 cores): RUNS=3 BIG_MIB=512 MID_MIB=256 SMALL_N=500 WRK_S=5 (passed to registry_bench.sh);
+# SWEEP_S=5 (wrk seconds per sweep point); STRESS_S=20; STOWAGE_HEAP=256m; WARMUP=3 (untimed 128 MiB
+# uploads to each server before its bench; 0 skips them);
+# PEERS=/work/shared/peers (install.sh, lib.sh, registry_bench.sh, limits.sh).
+set -euo pipefail
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(cd "$HERE/.." && pwd)
+PEERS=${PEERS:-/work/shared/peers}
+. "$PEERS/lib.sh"
+export LC_ALL=C
+export RUNS=${RUNS:-3} BIG_MIB=${BIG_MIB:-512} MID_MIB=${MID_MIB:-256} SMALL_N=${SMALL_N:-500} WRK_S=${WRK_S:-5}
+SWEEP_S=${SWEEP_S:-5}
+STRESS_S=${STRESS_S:-20}
+STOWAGE_HEAP=${STOWAGE_HEAP:-256m}
+WARMUP=${WARMUP:-3}
+BIG_CONNS=${BIG_CONNS:-"1 16 64 256"}
+SMALL_CONNS=${SMALL_CONNS:-"1 16 64 256 1000"}
+for c in curl wrk iperf3 jq docker-registry java python3 openssl; do
+  command -v "$c" >/dev/null || die "$c missing (run $PEERS/install.sh)"
+done
+[ "$(ulimit -n)" -ge 4096 ] || ulimit -n 4096 || die "need at least 4096 open files for 1000 connections"
+
+OUT="$HERE/results/$(date -u +%Y%m%dT%H%M%SZ)-network"
+mkdir -p "$OUT"
+JAR="$ROOT/target/stowage.jar"
+if [ ! -f "$JAR" ]; then
+  log "building $JAR"
+  (cd "$ROOT" && mvn -B -q package -DskipTests)
+fi
+
+{
+  echo "date: $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
+  echo "command: benchmarks/compare.sh"
+  echo "env: RUNS=$RUNS BIG_MIB=$BIG_MIB MID_MIB=$MID_MIB SMALL_N=$SMALL_N WRK_S=$WRK_S SWEEP_S=$SWEEP_S STRESS_S=$STRESS_S WARMUP=$WARMUP STOWAGE_HEAP=$STOWAGE_HEAP"
+  echo "nproc: $(nproc)"
+  echo "cpu: $(awk -F': ' '/model name/{print $2; exit}' /proc/cpuinfo)"
+  echo "memory: $(awk '/MemTotal/{printf "%.1f GiB", $2/1048576}' /proc/meminfo)"
+  echo "kernel: $(uname -r)"
+  echo "java: $(java -version 2>&1 | head -1)"
+  echo "docker-registry: $(docker-registry --version)"
+  echo "wrk: $(wrk -v 2>&1 | head -1)"
+  echo "stowage: $(cd "$ROOT" && git rev-parse --short HEAD) ($(cd "$ROOT" && git status --porcelain | wc -l) uncommitted files)"
+  echo "loadavg before: $(cat /proc/loadavg)"
+} >"$OUT/machine.txt"
+cat "$OUT/machine.txt" >&2
+
+# ---------------------------------------------------------------- loopback bound
+log "limits.sh (SHA + iperf3 loopback)"
+SKIP_DISK=1 GROW_GIB=0 JAVAS=java "$PEERS/limits.sh" >"$OUT/limits.log" 2>"$OUT/limits.err"
+
+# ---------------------------------------------------------------- wrk scripts
+mk_tmp T
+cat >"$T/report.lua" <<'EOF'
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format("WRK bytes=%d us=%d requests=%d errors=%d non2xx=%d p50_us=%d p99_us=%d\n",
+    summary.bytes, summary.duration, summary.requests,
+    e.connect + e.read + e.write + e.timeout, e.status,
+    latency:percentile(50), latency:percentile(99)))
+end
+EOF
+cat >"$T/random_blobs.lua" <<'EOF'
+local n = 0
+function setup(thread) n = n + 1; thread:set("tid", n) end
+local digests = {}
+function init(args)
+  for line in io.lines(os.getenv("DIGEST_LIST")) do digests[#digests + 1] = line end
+  math.randomseed(tid * 7919 + os.time())
+end
+local prefix = os.getenv("BLOB_PREFIX")
+function request()
+  return wrk.format("GET", prefix .. digests[math.random(#digests)])
+end
+EOF
+cat "$T/report.lua" >>"$T/random_blobs.lua"
+REPO=sweep/blobs
+export BLOB_PREFIX="/v2/$REPO/blobs/"
+
+# put_blob URL FILE: POST + monolithic PUT, prints the digest; non-zero exit on any failure
+put_blob() {
+  local url=$1 f=$2 dg out loc code
+  dg="sha256:$(openssl dgst -sha256 -r "$f" | cut -d' ' -f1)"
+  out=$(curl -s -o /dev/null -w '%{http_code} %header{location}' -X POST "$url/v2/$REPO/blobs/uploads/")
+  [ "${out%% *}" = 202 ] || { echo "POST answered ${out%% *}" >&2; return 1; }
+  loc=${out#* }; case "$loc" in http*) ;; *) loc="$url$loc" ;; esac
+  case "$loc" in *\?*) loc="$loc&digest=$dg" ;; *) loc="$loc?digest=$dg" ;; esac
+  code=$(curl -s -o /dev/null -w '%{http_code}' -H 'Expect:' -H 'Content-Type: application/octet-stream' -T "$f" "$loc")
+  [ "$code" = 201 ] || { echo "PUT answered $code" >&2; return 1; }
+  echo "$dg"
+}
+export REPO
+export -f put_blob
+
+wrk_field() { sed -n "s/.*[ ]$1=\([0-9]*\).*/\1/p" <<<"$2"; }
+
+# sweep NAME URL PID: GETs of one 256 MiB blob and of 200 random 64 KiB blobs against concurrency.
+# One line per point: SWEEP kind=.. conns=.. mbps=.. reqs=.. p50_ms=.. p99_ms=.. errors=.. non2xx=.. cpu_s_per_gib=..
+sweep() {
+  local name=$1 url=$2 pid=$3 d big dg c threads out s bytes c0 c1
+  d="$T/$name"; mkdir -p "$d/small"
+  big="$d/big.bin"; rand_file "$big" $((256 * 1048576))
+  dg=$(put_blob "$url" "$big") || die "$name: upload of the sweep blob failed"
+  rm -f "$big"
+  head -c $((200 * 65536)) /dev/urandom | split -b 65536 -d -a 4 - "$d/small/s"
+  ls "$d"/small/s* | xargs -P 8 -n 1 bash -c 'put_blob "$0" "$1"' "$url" >"$d/digests" \
+    || die "$name: upload of the sweep small blobs failed"
+  [ "$(wc -l <"$d/digests")" = 200 ] || die "$name: only $(wc -l <"$d/digests") small blobs uploaded"
+  for c in $BIG_CONNS; do
+    threads=$(( c < 2 ? c : 2 ))
+    c0=$(proc_cpu_s "$pid")
+    out=$(wrk -t "$threads" -c "$c" -d "${SWEEP_S}s" --timeout 120s -s "$T/report.lua" "$url/v2/$REPO/blobs/$dg" | grep '^WRK') \
+      || die "$name: wrk -c $c failed"
+    c1=$(proc_cpu_s "$pid")
+    s=$(awk -v u="$(wrk_field us "$out")" 'BEGIN{print u/1e6}'); bytes=$(wrk_field bytes "$out")
+    echo "SWEEP kind=big256MiB conns=$c mbps=$(mbps "$bytes" "$s") reqs=$(rate "$(wrk_field requests "$out")" "$s") p50_ms=$(awk -v u="$(wrk_field p50_us "$out")" 'BEGIN{printf "%.2f", u/1000}') p99_ms=$(awk -v u="$(wrk_field p99_us "$out")" 'BEGIN{printf "%.2f", u/1000}') errors=$(wrk_field errors "$out") non2xx=$(wrk_field non2xx "$out") cpu_s_per_gib=$(per_gib "$c0" "$c1" "$bytes")"
+  done
+  for c in $SMALL_CONNS; do
+    threads=$(( c < 2 ? c : 2 ))
+    c0=$(proc_cpu_s "$pid")
+    out=$(DIGEST_LIST="$d/digests" wrk -t "$threads" -c "$c" -d "${SWEEP_S}s" --timeout 10s -s "$T/random_blobs.lua" "$url" | grep '^WRK') \
+      || die "$name: wrk -c $c failed"
+    c1=$(proc_cpu_s "$pid")
+    s=$(awk -v u="$(wrk_field us "$out")" 'BEGIN{print u/1e6}'); bytes=$(wrk_field bytes "$out")
+    echo "SWEEP kind=small64KiB conns=$c mbps=$(mbps "$bytes" "$s") reqs=$(rate "$(wrk_field requests "$out")" "$s") p50_ms=$(awk -v u="$(wrk_field p50_us "$out")" 'BEGIN{printf "%.2f", u/1000}') p99_ms=$(awk -v u="$(wrk_field p99_us "$out")" 'BEGIN{printf "%.2f", u/1000}') errors=$(wrk_field errors "$out") non2xx=$(wrk_field non2xx "$out") cpu_s_per_gib=$(per_gib "$c0" "$c1" "$bytes")"
+  done
+}
+
+# stress NAME URL PID: 1000 connections of random 64 KiB GETs for STRESS_S seconds while 200
+# uploads of 1 MiB run at once (200 curl processes); errors and the server's peak RSS (VmHWM).
+stress() {
+  local name=$1 url=$2 pid=$3 d out ok fail
+  d="$T/$name"; mkdir -p "$d/up"
+  head -c $((200 * 1048576)) /dev/urandom | split -b 1048576 -d -a 4 - "$d/up/u"
+  DIGEST_LIST="$d/digests" wrk -t 2 -c 1000 -d "${STRESS_S}s" --timeout 30s -s "$T/random_blobs.lua" "$url" >"$d/stress.wrk" 2>&1 &
+  local wpid=$!
+  sleep 2
+  ls "$d"/up/u* | xargs -P 200 -n 1 bash -c 'put_blob "$0" "$1" || echo FAIL' "$url" >"$d/up.out" 2>"$d/up.err" || true
+  wait "$wpid" || true
+  cp "$d/stress.wrk" "$OUT/$name.stress.wrk.log"; cp "$d/up.err" "$OUT/$name.stress.uploads.err"
+  out=$(grep '^WRK' "$d/stress.wrk" || echo "WRK missing")
+  fail=$(grep -c FAIL "$d/up.out" || true); ok=$(grep -c '^sha256:' "$d/up.out" || true)
+  echo "STRESS downloads_conns=1000 uploads_parallel=200 uploads_ok=$ok uploads_failed=$fail get_requests=$(wrk_field requests "$out") get_errors=$(wrk_field errors "$out") get_non2xx=$(wrk_field non2xx "$out") get_p99_ms=$(awk -v u="$(wrk_field p99_us "$out")" 'BEGIN{printf "%.2f", u/1000}') peak_rss_mib=$(awk '/VmHWM/{printf "%.0f", $2/1024}' "/proc/$pid/status")"
+  sed 's/^/  /' "$d/up.err" | sort | uniq -c | head -5 >&2
+}
+
+# warm NAME URL: untimed warm-up, the same for both servers (a fresh JVM runs its first uploads
+# interpreted and compiling): WARMUP uploads of 128 MiB, 100 x 64 KiB, 3 s of GETs.
+warm() {
+  local name=$1 url=$2 d i dg
+  d="$T/$name-warm"; mkdir -p "$d/small"
+  rand_file "$d/w.bin" $((128 * 1048576))
+  for i in $(seq "$WARMUP"); do
+    head -c 64 /dev/urandom | dd of="$d/w.bin" bs=64 count=1 conv=notrunc status=none
+    dg=$(put_blob "$url" "$d/w.bin") || die "$name: warm-up upload failed"
+  done
+  head -c $((100 * 65536)) /dev/urandom | split -b 65536 -d -a 4 - "$d/small/s"
+  ls "$d"/small/s* | xargs -P 8 -n 1 bash -c 'put_blob "$0" "$1"' "$url" >/dev/null || die "$name: warm-up small uploads failed"
+  wrk -t 2 -c 16 -d 3s "$url/v2/$REPO/blobs/$dg" >/dev/null
+  rm -rf "$d"
+}
+
+# run_all NAME URL PID
+run_all() {
+  local name=$1 url=$2 pid=$3
+  log "$name: warm-up ($WARMUP x 128 MiB, 100 x 64 KiB uploads, 3 s of GETs; untimed)"
+  warm "$name" "$url"
+  log "$name: registry_bench.sh against $url (server pid $pid)"
+  REGISTRY_URL="$url" SERVER_PID="$pid" "$PEERS/registry_bench.sh" >"$OUT/$name.bench.log" 2>"$OUT/$name.bench.err"
+  log "$name: concurrency sweep"
+  sweep "$name" "$url" "$pid" >"$OUT/$name.sweep.log"
+  log "$name: stress (1000 downloads + 200 uploads)"
+  stress "$name" "$url" "$pid" >>"$OUT/$name.sweep.log"
+  echo "server CPU seconds total: $(proc_cpu_s "$pid"); peak RSS: $(awk '/VmHWM/{print $2, $3}' "/proc/$pid/status")" >>"$OUT/$name.sweep.log"
+}
+
+# ---------------------------------------------------------------- docker-registry
+mk_tmp RD
+start_registry "$RD"
+run_all registry "$REG_URL" "$(server_pid "$REG_PID")"
+stop_pid "$REG_PID"
+
+# ---------------------------------------------------------------- stowage
+mk_tmp SD
+SPORT=$(free_port)
+start_bg "$SD/stowage.log" java "-Xmx$STOWAGE_HEAP" -jar "$JAR" serve --listen "127.0.0.1:$SPORT" --root "$SD/root"
+S_WRAP=$BG_PID
+wait_until 60 curl -sf "http://127.0.0.1:$SPORT/v2/" || { tail -20 "$SD/stowage.log" >&2; die "stowage did not start"; }
+run_all stowage "http://127.0.0.1:$SPORT" "$(server_pid "$S_WRAP")"
+stop_pid "$S_WRAP"
+grep -E 'WARN|ERROR|Exception' "$SD/stowage.log" | head -50 >"$OUT/stowage.server-warnings.log" || true
+
+echo "loadavg after: $(cat /proc/loadavg)" >>"$OUT/machine.txt"
+
+# ---------------------------------------------------------------- report
+python3 "$HERE/compare.py" "$OUT"
+if command -v gnuplot >/dev/null; then
+  (cd "$OUT" && gnuplot "$HERE/compare.gp") || log "gnuplot failed; charts missing"
+else
+  log "gnuplot not installed (apt-get install -y gnuplot-nox); charts skipped"
+fi
+log "done: $OUT"
+cat "$OUT/comparison.md"

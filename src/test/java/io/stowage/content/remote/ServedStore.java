@@ -1,0 +1,121 @@
+package io.stowage.content.remote;
+
+import io.stowage.content.ContentStore;
+import io.stowage.content.Digest;
+import io.stowage.content.Info;
+import io.stowage.content.Status;
+import io.stowage.content.Writer;
+import io.stowage.content.local.LocalContentStore;
+import io.stowage.server.ContentRoutes;
+import io.stowage.server.ServerOptions;
+import io.stowage.server.StowageServer;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * A {@link RemoteContentStore} together with the server it talks to: a {@link StowageServer} on 127.0.0.1 and an
+ * ephemeral port serving a {@link LocalContentStore} on a root directory. Every store call goes to the remote
+ * client; {@link #close()} closes the client, then stops the server, then closes the local store. For tests.
+ */
+final class ServedStore implements ContentStore {
+    private final LocalContentStore local;
+    private final StowageServer server;
+    private final RemoteContentStore remote;
+
+    private ServedStore(LocalContentStore local, StowageServer server, RemoteContentStore remote) {
+        this.local = local;
+        this.server = server;
+        this.remote = remote;
+    }
+
+    /** Opens the local store on {@code root}, serves it, and connects a remote store with {@code options}. */
+    static ServedStore open(Path root, RemoteOptions options) {
+        LocalContentStore local = LocalContentStore.open(root);
+        StowageServer server;
+        try {
+            server = StowageServer.start(ServerOptions.defaults().withPort(0), List.of(ContentRoutes.of(local)));
+        } catch (RuntimeException e) {
+            local.close();
+            throw e;
+        }
+        return new ServedStore(local, server, RemoteContentStore.connect(server.uri(), options));
+    }
+
+    static ServedStore open(Path root) {
+        return open(root, RemoteOptions.defaults());
+    }
+
+    RemoteContentStore remote() {
+        return remote;
+    }
+
+    LocalContentStore local() {
+        return local;
+    }
+
+    StowageServer server() {
+        return server;
+    }
+
+    @Override
+    public Flux<ByteBuffer> read(Digest digest, long offset, long length) {
+        return remote.read(digest, offset, length);
+    }
+
+    @Override
+    public Mono<Info> info(Digest digest) {
+        return remote.info(digest);
+    }
+
+    @Override
+    public Mono<Info> update(Info info, String... fieldpaths) {
+        return remote.update(info, fieldpaths);
+    }
+
+    @Override
+    public Flux<Info> walk(List<String> filters) {
+        return remote.walk(filters);
+    }
+
+    @Override
+    public Mono<Void> delete(Digest digest) {
+        return remote.delete(digest);
+    }
+
+    @Override
+    public Mono<Status> status(String ref) {
+        return remote.status(ref);
+    }
+
+    @Override
+    public Flux<Status> listStatuses(List<String> filters) {
+        return remote.listStatuses(filters);
+    }
+
+    @Override
+    public Mono<Void> abort(String ref) {
+        return remote.abort(ref);
+    }
+
+    @Override
+    public Mono<Writer> writer(String ref, long total, Digest expected) {
+        return remote.writer(ref, total, expected);
+    }
+
+    @Override
+    public void close() {
+        try {
+            remote.close();
+        } finally {
+            try {
+                server.disposeNow(Duration.ofSeconds(10));
+            } finally {
+                local.close();
+            }
+        }
+    }
+}
