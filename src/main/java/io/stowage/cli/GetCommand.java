@@ -19,7 +19,7 @@ final class GetCommand extends ContentSubcommand {
     int run(ContentStore store) throws IOException {
         Digest d = Digest.parse(digest);
         WritableByteChannel out = Channels.newChannel(env().out());
-        for (ByteBuffer buf : store.read(d).toIterable(2)) {
+        for (ByteBuffer buf : Iterating.over(store.read(d), 2)) {
             while (buf.hasRemaining()) {
                 out.write(buf);
             }

@@ -31,7 +31,7 @@ final class ListCommand extends ContentSubcommand {
         PrintStream out = env().out();
         Instant now = Instant.now();
         boolean headed = quiet;
-        for (Info i : store.walk(filters).toIterable(64)) {
+        for (Info i : Iterating.over(store.walk(filters), 64)) {
             if (!headed) {
                 out.println(header());
                 headed = true;

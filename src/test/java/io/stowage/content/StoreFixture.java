@@ -2,7 +2,9 @@ package io.stowage.content;
 
 import java.io.IOException;
 import java.nio.file.FileVisitResult;
+import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -58,7 +60,30 @@ public final class StoreFixture implements AutoCloseable {
                 current = null;
             }
         } finally {
-            deleteTree(root);
+            deleteTreeRetrying(root);
+        }
+    }
+
+    /**
+     * A server may still be finishing a write that its client already saw answered (an ingest's bookkeeping
+     * file renamed into place), so a walk that meets a file vanishing or a directory filling is tried again.
+     */
+    private static void deleteTreeRetrying(Path dir) throws IOException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                deleteTree(dir);
+                return;
+            } catch (NoSuchFileException | DirectoryNotEmptyException e) {
+                if (attempt == 10) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(50);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
         }
     }
 

@@ -35,7 +35,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import org.slf4j.Logger;
@@ -57,6 +60,24 @@ import reactor.core.scheduler.Schedulers;
 public final class LocalContentStore implements ContentStore, RefLockEvents, BlobFiles {
     private static final Logger log = LoggerFactory.getLogger(LocalContentStore.class);
     static final int READ_CHUNK = 256 * 1024;
+    /**
+     * The threads of every data file's asynchronous I/O. The JDK's default pool adds workers under a lock when an
+     * I/O is submitted, which can park an event loop; this pool has all its threads started up front and a
+     * scheduled executor's queue, so submitting never takes a contended lock.
+     */
+    private static final ScheduledThreadPoolExecutor FILE_IO = fileIoPool();
+
+    private static ScheduledThreadPoolExecutor fileIoPool() {
+        AtomicInteger n = new AtomicInteger();
+        ScheduledThreadPoolExecutor pool = new ScheduledThreadPoolExecutor(
+                Math.max(4, Runtime.getRuntime().availableProcessors() * 2), r -> {
+                    Thread t = new Thread(r, "stowage-file-io-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+        pool.prestartAllCoreThreads();
+        return pool;
+    }
 
     private final BlobPaths paths;
     private final Scheduler blocking;
@@ -147,7 +168,7 @@ public final class LocalContentStore implements ContentStore, RefLockEvents, Blo
         }
         Path file = paths.blob(digest);
         return Flux.usingWhen(
-                Mono.fromCallable(() -> AsynchronousFileChannel.open(file, StandardOpenOption.READ))
+                Mono.fromCallable(() -> AsynchronousFileChannel.open(file, Set.of(StandardOpenOption.READ), FILE_IO))
                         .subscribeOn(blocking)
                         .onErrorMap(NoSuchFileException.class,
                                 e -> ContentException.notFound("content " + digest + ": not found")),
@@ -418,8 +439,8 @@ public final class LocalContentStore implements ContentStore, RefLockEvents, Blo
         if (md == null) {
             md = hashFile(data, st.offset(), alg);
         }
-        AsynchronousFileChannel ch = AsynchronousFileChannel.open(data, StandardOpenOption.WRITE,
-                StandardOpenOption.READ);
+        AsynchronousFileChannel ch = AsynchronousFileChannel.open(data,
+                Set.of(StandardOpenOption.WRITE, StandardOpenOption.READ), FILE_IO);
         return new LocalWriter(this, ref, dir, ch, st, md);
     }
 
