@@ -1,6 +1,7 @@
 package io.stowage.cli;
 
 import io.stowage.content.ContentException;
+import io.stowage.plugin.Durations;
 import io.stowage.plugin.PluginException;
 import io.stowage.plugin.PluginRegistry;
 import io.stowage.plugin.PluginTypes;
@@ -24,8 +25,10 @@ import picocli.CommandLine.ParentCommand;
 
 /**
  * {@code stowage serve}: loads the config, initialises the plugins, serves the routes of every {@code service}
- * plugin that is a {@link RouteProvider}, and runs until the shutdown signal (SIGTERM, SIGINT); then disposes the
- * server and closes the plugins in reverse order. Where values come from is documented in {@code docs/config.md}.
+ * plugin that is a {@link RouteProvider}, and runs until the shutdown signal (SIGTERM, SIGINT); then shuts the
+ * server down gracefully ({@link StowageServer#shutdown}: no new connections, write sessions ended, requests in
+ * flight given up to the shutdown timeout) and closes the plugins in reverse order (open writers closed, their
+ * data kept for a resume). Where values come from is documented in {@code docs/config.md}.
  */
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = {"Run the stowage server until SIGTERM or SIGINT.",
@@ -35,7 +38,10 @@ import picocli.CommandLine.ParentCommand;
 final class ServeCommand implements Callable<Integer> {
     static final String DEFAULT_LISTEN = "127.0.0.1:5000";
     static final String ROOT_ENV = "STOWAGE_ROOT";
-    static final Duration DISPOSE_TIMEOUT = Duration.ofSeconds(10);
+    /** How long a shutdown waits for requests in flight, unless configured. */
+    static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(10);
+    /** Time allowed after the shutdown bound for closing the plugins (stores, database). */
+    static final Duration CLOSE_MARGIN = Duration.ofSeconds(20);
     private static final Logger log = LoggerFactory.getLogger(ServeCommand.class);
 
     @ParentCommand
@@ -50,17 +56,30 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--config", paramLabel = "FILE", description = "YAML config file (see docs/config.md).")
     Path config;
 
+    @Option(names = "--idle-timeout", paramLabel = "DURATION",
+            description = "How long a stalled client may hold a connection (e.g. 60s; default 60s).")
+    String idleTimeout;
+
+    @Option(names = "--shutdown-timeout", paramLabel = "DURATION",
+            description = "How long SIGTERM waits for requests in flight before closing them (default 10s).")
+    String shutdownTimeout;
+
     @Override
     public Integer call() {
         CliEnvironment env = main.env();
         var stop = env.shutdown().requested();
         PluginRegistry registry = null;
         StowageServer server = null;
+        Duration grace = DEFAULT_SHUTDOWN_TIMEOUT;
         try {
             StowageConfig cfg = config == null ? StowageConfig.empty() : StowageConfig.load(config);
             Path dir = resolveRoot(cfg, env.env());
             String address = listen != null ? listen : cfg.listen().orElse(DEFAULT_LISTEN);
-            ServerOptions options = serverOptions(address);
+            ServerOptions options = serverOptions(address)
+                    .withIdleTimeout(duration("--idle-timeout", idleTimeout, cfg.idleTimeout(),
+                            ServerOptions.DEFAULT_IDLE_TIMEOUT));
+            grace = duration("--shutdown-timeout", shutdownTimeout, cfg.shutdownTimeout(), DEFAULT_SHUTDOWN_TIMEOUT);
+            env.shutdown().allowAtLeast(grace.plus(CLOSE_MARGIN));
             createRoot(dir);
             registry = PluginRegistry.load(cfg.withRoot(dir).withListen(address));
             List<RouteProvider> providers = registry.instances(PluginTypes.SERVICE, RouteProvider.class);
@@ -73,7 +92,7 @@ final class ServeCommand implements Callable<Integer> {
             return 0;
         } finally {
             if (server != null) {
-                server.disposeNow(DISPOSE_TIMEOUT);
+                server.shutdown(grace);
             }
             if (registry != null) {
                 registry.close();
@@ -107,6 +126,19 @@ final class ServeCommand implements Callable<Integer> {
             return ServerOptions.defaults().withListen(address);
         } catch (IllegalArgumentException e) {
             throw ContentException.invalidArgument(e.getMessage());
+        }
+    }
+
+    /** The flag, else the config's value, else the default. */
+    private static Duration duration(String flag, String text, java.util.Optional<Duration> configured,
+                                     Duration otherwise) {
+        if (text == null) {
+            return configured.orElse(otherwise);
+        }
+        try {
+            return Durations.parsePositive(text);
+        } catch (IllegalArgumentException e) {
+            throw ContentException.invalidArgument(flag + ": " + e.getMessage());
         }
     }
 

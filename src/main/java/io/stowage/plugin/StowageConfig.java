@@ -8,6 +8,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -17,10 +18,10 @@ import java.util.Set;
 
 /**
  * The stowage configuration file (YAML, see {@code docs/config.md}): the store's {@code root} directory, the
- * server's {@code listen} address, the plugins that must initialise ({@code requiredPlugins}) and one section per
- * plugin under {@code plugins.<type>.<id>}, where the reserved key {@code disabled: true} turns a plugin off.
- * Unknown top-level keys are rejected so that typos do not pass silently. Immutable; sections are handed out as
- * copies.
+ * server's {@code listen} address, its {@code idleTimeout} and {@code shutdownTimeout}, the plugins that must
+ * initialise ({@code requiredPlugins}) and one section per plugin under {@code plugins.<type>.<id>}, where the
+ * reserved key {@code disabled: true} turns a plugin off. Unknown top-level keys are rejected so that typos do not
+ * pass silently. Immutable; sections are handed out as copies.
  */
 public final class StowageConfig {
     /** The one config format version this code reads. */
@@ -28,25 +29,30 @@ public final class StowageConfig {
     /** The key of a plugin section that disables the plugin; it is not passed on to the plugin. */
     public static final String DISABLED = "disabled";
 
-    private static final Set<String> TOP_LEVEL_KEYS = Set.of("version", "root", "listen", "requiredPlugins",
-            "plugins");
+    private static final Set<String> TOP_LEVEL_KEYS = Set.of("version", "root", "listen", "idleTimeout",
+            "shutdownTimeout", "requiredPlugins", "plugins");
     private static final YAMLMapper YAML = new YAMLMapper();
 
     private final Path root;
     private final String listen;
     private final List<String> requiredPlugins;
     private final ObjectNode plugins;
+    private final Duration idleTimeout;
+    private final Duration shutdownTimeout;
 
-    private StowageConfig(Path root, String listen, List<String> requiredPlugins, ObjectNode plugins) {
+    private StowageConfig(Path root, String listen, List<String> requiredPlugins, ObjectNode plugins,
+                          Duration idleTimeout, Duration shutdownTimeout) {
         this.root = root;
         this.listen = listen;
+        this.idleTimeout = idleTimeout;
+        this.shutdownTimeout = shutdownTimeout;
         this.requiredPlugins = List.copyOf(requiredPlugins);
         this.plugins = plugins.deepCopy();
     }
 
     /** No file: every value unset, no plugin sections. */
     public static StowageConfig empty() {
-        return new StowageConfig(null, null, List.of(), JsonNodeFactory.instance.objectNode());
+        return new StowageConfig(null, null, List.of(), JsonNodeFactory.instance.objectNode(), null, null);
     }
 
     /** Reads and checks a config file; throws {@link PluginException} naming the file and the key at fault. */
@@ -77,7 +83,8 @@ public final class StowageConfig {
         for (Iterator<String> it = tree.fieldNames(); it.hasNext(); ) {
             String key = it.next();
             if (!TOP_LEVEL_KEYS.contains(key)) {
-                throw bad(source, key, "unknown key (known: version, root, listen, requiredPlugins, plugins)");
+                throw bad(source, key, "unknown key (known: version, root, listen, idleTimeout, shutdownTimeout,"
+                        + " requiredPlugins, plugins)");
             }
         }
         JsonNode version = tree.path("version");
@@ -108,7 +115,20 @@ public final class StowageConfig {
         if (!p.isMissingNode() && !p.isNull()) {
             plugins = checkPlugins(p, source);
         }
-        return new StowageConfig(root, listen, required, plugins);
+        return new StowageConfig(root, listen, required, plugins, duration(tree, "idleTimeout", source),
+                duration(tree, "shutdownTimeout", source));
+    }
+
+    private static Duration duration(JsonNode tree, String key, String source) {
+        String t = text(tree, key, source);
+        if (t == null) {
+            return null;
+        }
+        try {
+            return Durations.parsePositive(t);
+        } catch (IllegalArgumentException e) {
+            throw bad(source, key, e.getMessage());
+        }
     }
 
     private static ObjectNode checkPlugins(JsonNode p, String source) {
@@ -176,6 +196,16 @@ public final class StowageConfig {
         return Optional.ofNullable(listen);
     }
 
+    /** How long the server waits on a stalled client ({@code idleTimeout}), when the file sets it. */
+    public Optional<Duration> idleTimeout() {
+        return Optional.ofNullable(idleTimeout);
+    }
+
+    /** How long a shutdown waits for requests in flight ({@code shutdownTimeout}), when the file sets it. */
+    public Optional<Duration> shutdownTimeout() {
+        return Optional.ofNullable(shutdownTimeout);
+    }
+
     /** Plugins ({@code type/id}) that must end up {@code ok}, or the registry fails. */
     public List<String> requiredPlugins() {
         return requiredPlugins;
@@ -183,12 +213,12 @@ public final class StowageConfig {
 
     /** A copy with {@code root} set (e.g. from the command line). */
     public StowageConfig withRoot(Path newRoot) {
-        return new StowageConfig(newRoot, listen, requiredPlugins, plugins);
+        return new StowageConfig(newRoot, listen, requiredPlugins, plugins, idleTimeout, shutdownTimeout);
     }
 
     /** A copy with {@code listen} set (e.g. from the command line). */
     public StowageConfig withListen(String newListen) {
-        return new StowageConfig(root, newListen, requiredPlugins, plugins);
+        return new StowageConfig(root, newListen, requiredPlugins, plugins, idleTimeout, shutdownTimeout);
     }
 
     /** A copy with the plugin's {@code disabled} flag set. */
@@ -197,7 +227,7 @@ public final class StowageConfig {
         ObjectNode types = copy.has(type) ? (ObjectNode) copy.get(type) : copy.putObject(type);
         ObjectNode section = types.has(id) ? (ObjectNode) types.get(id) : types.putObject(id);
         section.put(DISABLED, disabled);
-        return new StowageConfig(root, listen, requiredPlugins, copy);
+        return new StowageConfig(root, listen, requiredPlugins, copy, idleTimeout, shutdownTimeout);
     }
 
     /** A copy with the plugin's section replaced (its {@code disabled} flag included). */
@@ -205,7 +235,7 @@ public final class StowageConfig {
         ObjectNode copy = plugins.deepCopy();
         ObjectNode types = copy.has(type) ? (ObjectNode) copy.get(type) : copy.putObject(type);
         types.set(id, section.deepCopy());
-        return new StowageConfig(root, listen, requiredPlugins, copy);
+        return new StowageConfig(root, listen, requiredPlugins, copy, idleTimeout, shutdownTimeout);
     }
 
     /** The plugin's section without the {@code disabled} key; an empty mapping when the file has none. */

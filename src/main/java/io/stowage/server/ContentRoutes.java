@@ -2,6 +2,7 @@ package io.stowage.server;
 
 import io.stowage.content.ContentStore;
 import java.util.Objects;
+import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 import reactor.netty.http.server.HttpServerRoutes;
@@ -38,6 +39,12 @@ public final class ContentRoutes implements RouteProvider {
     public static ContentRoutes of(ContentStore store, ServerOptions options, Scheduler blocking) {
         return new ContentRoutes(Objects.requireNonNull(store, "store"), Objects.requireNonNull(options, "options"),
                 Objects.requireNonNull(blocking, "blocking"));
+    }
+
+    /** Ends the open write sessions (their writers closed, data kept) so they do not hold a shutdown up. */
+    @Override
+    public Mono<Void> beforeShutdown() {
+        return ingests.endSessions();
     }
 
     @Override

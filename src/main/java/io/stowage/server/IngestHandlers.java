@@ -82,6 +82,12 @@ final class IngestHandlers {
         throw Routes.noRoute(req);
     }
 
+    /** Ends every open write session (server shutting down): writers closed with their data, clients told. */
+    Mono<Void> endSessions() {
+        return sessions.endAll(ContentException.unavailable("the server is shutting down; the writer was closed"
+                + " and its bytes kept: resume after the restart"));
+    }
+
     /** Ends an open write session on the ref (with an error to its client), then aborts the ingest. */
     private Mono<Void> abort(String ref) {
         return sessions.end(ref, ContentException.failedPrecondition("ingest " + ref + ": aborted"))

@@ -1,15 +1,22 @@
 package io.stowage.server;
 
+import io.netty.channel.Channel;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.DisposableServer;
+import reactor.netty.channel.ChannelOperations;
 import reactor.netty.http.server.HttpServer;
 
 /**
@@ -28,9 +35,13 @@ public final class StowageServer implements Disposable {
     static final int MAX_HEADERS = 8 * 1024;
 
     private final DisposableServer server;
+    private final ChannelGroup connections;
+    private final List<RouteProvider> providers;
 
-    private StowageServer(DisposableServer server) {
+    private StowageServer(DisposableServer server, ChannelGroup connections, List<RouteProvider> providers) {
         this.server = server;
+        this.connections = connections;
+        this.providers = providers;
     }
 
     /**
@@ -45,7 +56,9 @@ public final class StowageServer implements Disposable {
     /** Binds a server; the Mono emits it once it listens. */
     public static Mono<StowageServer> bind(ServerOptions options, List<RouteProvider> providers) {
         List<RouteProvider> ps = List.copyOf(providers);
+        ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
         return HttpServer.create()
+                .channelGroup(connections)
                 .host(options.host())
                 .port(options.port())
                 .idleTimeout(options.idleTimeout())
@@ -57,7 +70,7 @@ public final class StowageServer implements Disposable {
                     routes.route(req -> true, Routes::notFound);
                 })
                 .bind()
-                .map(StowageServer::new)
+                .map(bound -> new StowageServer(bound, connections, ps))
                 .doOnNext(s -> log.info("stowage listening on {}", s.uri()));
     }
 
@@ -79,6 +92,46 @@ public final class StowageServer implements Disposable {
     /** Completes when the server has been disposed and its channel closed. */
     public Mono<Void> onDispose() {
         return server.onDispose();
+    }
+
+    /**
+     * Shuts down gracefully within {@code grace}: stops accepting connections; lets each provider end its
+     * long-lived exchanges ({@link RouteProvider#beforeShutdown()}: write sessions close their writers and tell
+     * their clients); closes idle connections; waits for the requests in flight (a PUT finishing its body and its
+     * commit) until the bound; then closes whatever is left, which ends those handlers (their writers closed, data
+     * kept). Blocks: call it from the thread that stops the process, never from an event loop.
+     */
+    public void shutdown(Duration grace) {
+        long deadline = System.nanoTime() + grace.toNanos();
+        server.dispose();
+        log.info("stopped accepting connections; waiting up to {} ms for the requests in flight",
+                grace.toMillis());
+        try {
+            Flux.fromIterable(providers).flatMap(RouteProvider::beforeShutdown).then()
+                    .block(remaining(deadline));
+        } catch (RuntimeException e) {
+            log.warn("ending long-lived exchanges: {}", e.toString());
+        }
+        List<Mono<Void>> inFlight = new ArrayList<>();
+        for (Channel ch : connections) {
+            ChannelOperations<?, ?> ops = ChannelOperations.get(ch);
+            if (ops == null) {
+                ch.close();   // idle keep-alive connection
+            } else {
+                inFlight.add(ops.onTerminate().onErrorResume(e -> Mono.empty()));
+            }
+        }
+        try {
+            Mono.when(inFlight).block(remaining(deadline));
+            log.info("requests in flight finished");
+        } catch (RuntimeException e) {
+            log.warn("{} connection(s) still busy after {} ms: closing them", inFlight.size(), grace.toMillis());
+        }
+        connections.close().awaitUninterruptibly(remaining(deadline).plusSeconds(5).toMillis());
+    }
+
+    private static Duration remaining(long deadline) {
+        return Duration.ofNanos(Math.max(deadline - System.nanoTime(), 1));
     }
 
     /** Stops the server without waiting. */

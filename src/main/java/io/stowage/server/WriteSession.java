@@ -58,6 +58,7 @@ final class WriteSession {
     private static final Logger log = LoggerFactory.getLogger(WriteSession.class);
     static final int CLOSE_NORMAL = 1000;
     static final int CLOSE_ERROR = 1011;
+    static final int CLOSE_GOING_AWAY = 1001;
 
     private final Writer writer;
     private final Instant startedAt;
@@ -76,6 +77,7 @@ final class WriteSession {
     private Map<String, String> labels = Map.of();
     private ByteArrayOutputStream pendingText;
     private volatile boolean committed;
+    private volatile int endCloseStatus = CLOSE_ERROR;
 
     WriteSession(Writer writer, Status opened, ServerOptions options, WriteSessions registry) {
         this.writer = writer;
@@ -105,6 +107,12 @@ final class WriteSession {
 
     /** Ends the session with {@code why} (sent to the client); completes when the writer has been let go. */
     Mono<Void> end(ContentException why) {
+        return end(why, CLOSE_ERROR);
+    }
+
+    /** As {@link #end(ContentException)}, closing the socket with {@code closeStatus} (1001 on shutdown). */
+    Mono<Void> end(ContentException why, int closeStatus) {
+        endCloseStatus = closeStatus;
         endRequest.tryEmitValue(why);
         return released.asMono();
     }
@@ -174,7 +182,7 @@ final class WriteSession {
         String reason = ce.code() == ErrorCode.INTERNAL ? "internal" : ce.code().wireName();
         return release()
                 .then(send(out, n.toString()))
-                .then(out.sendClose(CLOSE_ERROR, reason))
+                .then(out.sendClose(endCloseStatus, reason))
                 .onErrorResume(x -> Mono.empty());
     }
 

@@ -474,7 +474,8 @@ public final class LocalContentStore implements ContentStore, RefLockEvents, Blo
      *   <li>the data file is made read-only and renamed to {@code blobs/<alg>/<hex>}: the blob appears, complete
      *       and with its labels, in one atomic step;</li>
      *   <li>the blob directory is synced, so the rename survives a power loss;</li>
-     *   <li>the ingest directory is removed (a crash before leaves a directory without data, removed on open).</li>
+     *   <li>the ingest directory is renamed away and removed in the background (a crash before leaves a directory
+     *       without data, a crash after a {@code .tmp-*} directory: both are removed on open).</li>
      * </ol>
      * Commits and deletes of one digest are serialised ({@link #digestLock}), so a concurrent delete cannot
      * separate a blob from its row.
@@ -508,9 +509,25 @@ public final class LocalContentStore implements ContentStore, RefLockEvents, Blo
             CrashPoints.reach("commit.renamed");
             syncDirectory(dir);
             CrashPoints.reach("commit.published");
-            IngestFiles.wipe(ingestDir);
+            discard(ingestDir);
             return info;
         }
+    }
+
+    /**
+     * Takes a finished ingest directory off its ref's path with one rename and removes its files in the
+     * background; a crash in between leaves a {@code .tmp-*} directory, which {@link #open} wipes.
+     */
+    private void discard(Path ingestDir) throws IOException {
+        Path trash = paths.ingestRoot().resolve(".tmp-" + UUID.randomUUID());
+        Files.move(ingestDir, trash, StandardCopyOption.ATOMIC_MOVE);
+        blocking.schedule(() -> {
+            try {
+                IngestFiles.wipe(trash);
+            } catch (IOException e) {
+                log.debug("removing {} failed; open() will", trash, e);
+            }
+        });
     }
 
     /** The monitor serialising commits and deletes of one digest (striped: a few digests share one). */
