@@ -104,6 +104,11 @@ public final class StowageServer implements Disposable {
     public void shutdown(Duration grace) {
         long deadline = System.nanoTime() + grace.toNanos();
         server.dispose();
+        try {
+            server.onDispose().block(remaining(deadline));
+        } catch (RuntimeException e) {
+            log.warn("closing the listening socket: {}", e.toString());
+        }
         log.info("stopped accepting connections; waiting up to {} ms for the requests in flight",
                 grace.toMillis());
         try {
@@ -134,14 +139,20 @@ public final class StowageServer implements Disposable {
         return Duration.ofNanos(Math.max(deadline - System.nanoTime(), 1));
     }
 
-    /** Stops the server without waiting. */
+    /** Stops the server without waiting: stops accepting and closes every connection, busy or not. */
     @Override
     public void dispose() {
         server.dispose();
+        connections.close();
     }
 
-    /** Stops the server and waits (at most {@code timeout}) until it is down. Blocks: not on an event loop. */
+    /**
+     * Stops the server at once (every connection closed, busy or not) and waits (at most {@code timeout}) until it
+     * is down; {@link #shutdown} is the graceful way. Blocks: not on an event loop.
+     */
     public void disposeNow(Duration timeout) {
+        server.dispose();
+        connections.close();
         server.disposeNow(timeout);
     }
 
