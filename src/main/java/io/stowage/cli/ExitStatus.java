@@ -28,7 +28,9 @@ public enum ExitStatus {
     UNAVAILABLE(8),
     RESOURCE_EXHAUSTED(9),
     /** {@code serve}: the config file is unreadable or invalid, or a required plugin did not initialise. */
-    CONFIG(10);
+    CONFIG(10),
+    /** {@code content verify}: some content does not hash to its digest. */
+    CORRUPT(11);
 
     private final int exitCode;
 
