@@ -32,7 +32,9 @@ public enum ExitStatus {
     /** No credentials, or credentials the server does not accept. */
     UNAUTHENTICATED(11),
     /** The credentials are accepted but do not allow this. */
-    PERMISSION_DENIED(12);
+    PERMISSION_DENIED(12),
+    /** {@code content verify}: some content does not hash to its digest. */
+    CORRUPT(13);
 
     private final int exitCode;
 

@@ -3,6 +3,7 @@ package io.stowage.cli;
 import io.stowage.auth.AuthConfig;
 import io.stowage.auth.AuthFilter;
 import io.stowage.content.ContentException;
+import io.stowage.plugin.Durations;
 import io.stowage.plugin.PluginException;
 import io.stowage.plugin.PluginRegistry;
 import io.stowage.plugin.PluginTypes;
@@ -30,8 +31,10 @@ import picocli.CommandLine.ParentCommand;
 
 /**
  * {@code stowage serve}: loads the config, initialises the plugins, serves the routes of every {@code service}
- * plugin that is a {@link RouteProvider}, and runs until the shutdown signal (SIGTERM, SIGINT); then disposes the
- * server and closes the plugins in reverse order. Where values come from is documented in {@code docs/config.md}.
+ * plugin that is a {@link RouteProvider}, and runs until the shutdown signal (SIGTERM, SIGINT); then shuts the
+ * server down gracefully ({@link StowageServer#shutdown}: no new connections, write sessions ended, requests in
+ * flight given up to the shutdown timeout) and closes the plugins in reverse order (open writers closed, their
+ * data kept for a resume). Where values come from is documented in {@code docs/config.md}.
  */
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = {"Run the stowage server until SIGTERM or SIGINT.",
@@ -41,7 +44,10 @@ import picocli.CommandLine.ParentCommand;
 final class ServeCommand implements Callable<Integer> {
     static final String DEFAULT_LISTEN = "127.0.0.1:5000";
     static final String ROOT_ENV = "STOWAGE_ROOT";
-    static final Duration DISPOSE_TIMEOUT = Duration.ofSeconds(10);
+    /** How long a shutdown waits for requests in flight, unless configured. */
+    static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(10);
+    /** Time allowed after the shutdown bound for closing the plugins (stores, database). */
+    static final Duration CLOSE_MARGIN = Duration.ofSeconds(20);
     private static final Logger log = LoggerFactory.getLogger(ServeCommand.class);
 
     @ParentCommand
@@ -56,6 +62,14 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--config", paramLabel = "FILE", description = "YAML config file (see docs/config.md).")
     Path config;
 
+    @Option(names = "--idle-timeout", paramLabel = "DURATION",
+            description = "How long a stalled client may hold a connection (e.g. 60s; default 60s).")
+    String idleTimeout;
+
+    @Option(names = "--shutdown-timeout", paramLabel = "DURATION",
+            description = "How long SIGTERM waits for requests in flight before closing them (default 10s).")
+    String shutdownTimeout;
+
     @Override
     public Integer call() {
         CliEnvironment env = main.env();
@@ -63,11 +77,16 @@ final class ServeCommand implements Callable<Integer> {
         PluginRegistry registry = null;
         StowageServer server = null;
         AuthFilter auth = null;
+        Duration grace = DEFAULT_SHUTDOWN_TIMEOUT;
         try {
             StowageConfig cfg = config == null ? StowageConfig.empty() : StowageConfig.load(config);
             Path dir = resolveRoot(cfg, env.env());
             String address = listen != null ? listen : cfg.listen().orElse(DEFAULT_LISTEN);
-            ServerOptions options = serverOptions(address);
+            ServerOptions options = serverOptions(address)
+                    .withIdleTimeout(duration("--idle-timeout", idleTimeout, cfg.idleTimeout(),
+                            ServerOptions.DEFAULT_IDLE_TIMEOUT));
+            grace = duration("--shutdown-timeout", shutdownTimeout, cfg.shutdownTimeout(), DEFAULT_SHUTDOWN_TIMEOUT);
+            env.shutdown().allowAtLeast(grace.plus(CLOSE_MARGIN));
             ServerSecurity security = security(cfg, options, address);
             auth = (AuthFilter) security.filter();
             createRoot(dir);
@@ -82,7 +101,7 @@ final class ServeCommand implements Callable<Integer> {
             return 0;
         } finally {
             if (server != null) {
-                server.disposeNow(DISPOSE_TIMEOUT);
+                server.shutdown(grace);
             }
             if (registry != null) {
                 registry.close();
@@ -119,6 +138,19 @@ final class ServeCommand implements Callable<Integer> {
             return ServerOptions.defaults().withListen(address);
         } catch (IllegalArgumentException e) {
             throw ContentException.invalidArgument(e.getMessage());
+        }
+    }
+
+    /** The flag, else the config's value, else the default. */
+    private static Duration duration(String flag, String text, java.util.Optional<Duration> configured,
+                                     Duration otherwise) {
+        if (text == null) {
+            return configured.orElse(otherwise);
+        }
+        try {
+            return Durations.parsePositive(text);
+        } catch (IllegalArgumentException e) {
+            throw ContentException.invalidArgument(flag + ": " + e.getMessage());
         }
     }
 

@@ -13,13 +13,14 @@ import reactor.core.publisher.Sinks;
  * {@link #GRACE}; {@link #manual()} is asked by calling {@link #request()}. Thread-safe.
  */
 public final class ShutdownSignal {
-    /** How long the shutdown hook waits for {@code serve} to dispose the server and close the plugins. */
+    /** How long the shutdown hook waits (at least) for {@code serve} to stop the server and close the plugins. */
     static final Duration GRACE = Duration.ofSeconds(30);
 
     private final Sinks.Empty<Void> requested = Sinks.empty();
     private final CountDownLatch finished = new CountDownLatch(1);
     private final boolean jvmHook;
     private final AtomicBoolean hooked = new AtomicBoolean();
+    private volatile Duration grace = GRACE;
 
     private ShutdownSignal(boolean jvmHook) {
         this.jvmHook = jvmHook;
@@ -43,6 +44,13 @@ public final class ShutdownSignal {
         return requested.asMono();
     }
 
+    /** Lets the shutdown hook wait at least {@code d} for {@link #finished()} (a longer configured shutdown). */
+    public void allowAtLeast(Duration d) {
+        if (d.compareTo(grace) > 0) {
+            grace = d;
+        }
+    }
+
     /** Requests the shutdown; idempotent. */
     public void request() {
         requested.tryEmitEmpty();
@@ -61,7 +69,7 @@ public final class ShutdownSignal {
     private void requestAndWait() {
         request();
         try {
-            awaitFinished(GRACE);
+            awaitFinished(grace);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -22,7 +22,8 @@ import reactor.core.scheduler.Schedulers;
  * with the {@code sqlite3} shell. {@code synchronous=NORMAL} in WAL mode keeps every committed transaction across
  * a process crash; only a power loss may drop the last transactions.
  *
- * <p>Thread-safe. Errors are signalled as {@link ContentException} with code INTERNAL.
+ * <p>Thread-safe. Errors are signalled as {@link ContentException}: RESOURCE_EXHAUSTED when the disk is full
+ * ({@code SQLITE_FULL}; the transaction is rolled back and the database stays usable), INTERNAL otherwise.
  */
 public final class MetadataDb implements AutoCloseable {
     /** A unit of work on the connection. */
@@ -30,6 +31,8 @@ public final class MetadataDb implements AutoCloseable {
     public interface Work<T> {
         T run(Connection c) throws SQLException;
     }
+
+    private static final int SQLITE_FULL = 13;
 
     private final Connection connection;
     private final Scheduler thread;
@@ -71,9 +74,18 @@ public final class MetadataDb implements AutoCloseable {
             try {
                 return work.run(connection);
             } catch (SQLException e) {
-                throw ContentException.internal("metadata db: " + e.getMessage(), e);
+                throw error(e);
             }
         }).subscribeOn(thread);
+    }
+
+    /** SQLITE_FULL (primary result code 13): out of space, as for data files; anything else is internal. */
+    static ContentException error(SQLException e) {
+        String msg = String.valueOf(e.getMessage());
+        if ((e.getErrorCode() & 0xff) == SQLITE_FULL || msg.contains("SQLITE_FULL")) {
+            return ContentException.resourceExhausted("metadata db: no space left on device (" + msg + ")", e);
+        }
+        return ContentException.internal("metadata db: " + msg, e);
     }
 
     /** Runs {@code work} in one transaction on the database thread. */

@@ -9,6 +9,7 @@ import io.stowage.server.ServerTls;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -18,12 +19,11 @@ import java.util.Set;
 
 /**
  * The stowage configuration file (YAML, see {@code docs/config.md}): the store's {@code root} directory, the
- * server's {@code listen} address, the plugins that must initialise ({@code requiredPlugins}) and one section per
- * plugin under {@code plugins.<type>.<id>}, where the reserved key {@code disabled: true} turns a plugin off; the
- * server's TLS certificate and key ({@code tls}) and its authentication ({@code auth}, see
- * {@code docs/security.md}).
- * Unknown top-level keys are rejected so that typos do not pass silently. Immutable; sections are handed out as
- * copies.
+ * server's {@code listen} address, its {@code idleTimeout} and {@code shutdownTimeout}, the plugins that must
+ * initialise ({@code requiredPlugins}) and one section per plugin under {@code plugins.<type>.<id>}, where the
+ * reserved key {@code disabled: true} turns a plugin off; the server's TLS certificate and key ({@code tls}) and
+ * its authentication ({@code auth}, see {@code docs/security.md}). Unknown top-level keys are rejected so that
+ * typos do not pass silently. Immutable; sections are handed out as copies.
  */
 public final class StowageConfig {
     /** The one config format version this code reads. */
@@ -31,8 +31,8 @@ public final class StowageConfig {
     /** The key of a plugin section that disables the plugin; it is not passed on to the plugin. */
     public static final String DISABLED = "disabled";
 
-    private static final Set<String> TOP_LEVEL_KEYS = Set.of("version", "root", "listen", "requiredPlugins",
-            "plugins", "tls", "auth");
+    private static final Set<String> TOP_LEVEL_KEYS = Set.of("version", "root", "listen", "idleTimeout",
+            "shutdownTimeout", "requiredPlugins", "plugins", "tls", "auth");
     private static final YAMLMapper YAML = new YAMLMapper();
 
     private final Path root;
@@ -42,11 +42,15 @@ public final class StowageConfig {
     private final ServerTls tls;
     private final ObjectNode auth;
     private final String source;
+    private final Duration idleTimeout;
+    private final Duration shutdownTimeout;
 
     private StowageConfig(Path root, String listen, List<String> requiredPlugins, ObjectNode plugins, ServerTls tls,
-                          ObjectNode auth, String source) {
+                          ObjectNode auth, String source, Duration idleTimeout, Duration shutdownTimeout) {
         this.root = root;
         this.listen = listen;
+        this.idleTimeout = idleTimeout;
+        this.shutdownTimeout = shutdownTimeout;
         this.requiredPlugins = List.copyOf(requiredPlugins);
         this.plugins = plugins.deepCopy();
         this.tls = tls;
@@ -56,13 +60,14 @@ public final class StowageConfig {
 
     private StowageConfig(Path root, String listen, List<String> requiredPlugins, ObjectNode plugins,
                           StowageConfig rest) {
-        this(root, listen, requiredPlugins, plugins, rest.tls, rest.auth, rest.source);
+        this(root, listen, requiredPlugins, plugins, rest.tls, rest.auth, rest.source, rest.idleTimeout,
+                rest.shutdownTimeout);
     }
 
     /** No file: every value unset, no plugin sections. */
     public static StowageConfig empty() {
         return new StowageConfig(null, null, List.of(), JsonNodeFactory.instance.objectNode(), null, null,
-                "(none)");
+                "(none)", null, null);
     }
 
     /** Reads and checks a config file; throws {@link PluginException} naming the file and the key at fault. */
@@ -93,8 +98,8 @@ public final class StowageConfig {
         for (Iterator<String> it = tree.fieldNames(); it.hasNext(); ) {
             String key = it.next();
             if (!TOP_LEVEL_KEYS.contains(key)) {
-                throw bad(source, key,
-                        "unknown key (known: version, root, listen, requiredPlugins, plugins, tls, auth)");
+                throw bad(source, key, "unknown key (known: version, root, listen, idleTimeout, shutdownTimeout,"
+                        + " requiredPlugins, plugins, tls, auth)");
             }
         }
         JsonNode version = tree.path("version");
@@ -131,7 +136,7 @@ public final class StowageConfig {
             throw bad(source, "auth", "expected a mapping (see docs/security.md)");
         }
         return new StowageConfig(root, listen, required, plugins, tls, auth.isObject() ? (ObjectNode) auth : null,
-                source);
+                source, duration(tree, "idleTimeout", source), duration(tree, "shutdownTimeout", source));
     }
 
     private static ServerTls tls(JsonNode n, String source) {
@@ -153,6 +158,18 @@ public final class StowageConfig {
             throw bad(source, "tls", "needs both certificate and key (PEM files)");
         }
         return new ServerTls(expandHome(cert).toAbsolutePath(), expandHome(key).toAbsolutePath());
+    }
+
+    private static Duration duration(JsonNode tree, String key, String source) {
+        String t = text(tree, key, source);
+        if (t == null) {
+            return null;
+        }
+        try {
+            return Durations.parsePositive(t);
+        } catch (IllegalArgumentException e) {
+            throw bad(source, key, e.getMessage());
+        }
     }
 
     private static ObjectNode checkPlugins(JsonNode p, String source) {
@@ -238,6 +255,16 @@ public final class StowageConfig {
     /** Plugins ({@code type/id}) that must end up {@code ok}, or the registry fails. */
     public List<String> requiredPlugins() {
         return requiredPlugins;
+    }
+
+    /** How long the server waits on a stalled client ({@code idleTimeout}), when the file sets it. */
+    public Optional<Duration> idleTimeout() {
+        return Optional.ofNullable(idleTimeout);
+    }
+
+    /** How long a shutdown waits for requests in flight ({@code shutdownTimeout}), when the file sets it. */
+    public Optional<Duration> shutdownTimeout() {
+        return Optional.ofNullable(shutdownTimeout);
     }
 
     /** A copy with {@code root} set (e.g. from the command line). */

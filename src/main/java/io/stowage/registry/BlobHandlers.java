@@ -63,7 +63,7 @@ final class BlobHandlers {
                     if (x.isHead() || length == 0) {
                         return res.send().then();
                     }
-                    if (store instanceof BlobFiles files && zeroCopyPossible(res)) {
+                    if (store instanceof BlobFiles files && !files.verifiesReads() && zeroCopyPossible(res)) {
                         return sendFile(res, files, digest, offset, length);
                     }
                     return store.read(digest, offset, length)

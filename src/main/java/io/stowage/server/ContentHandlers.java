@@ -11,6 +11,7 @@ import io.stowage.content.ContentException;
 import io.stowage.content.ContentStore;
 import io.stowage.content.Digest;
 import io.stowage.content.Info;
+import io.stowage.content.Verifier;
 import io.stowage.content.local.BlobFiles;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -32,12 +33,17 @@ import reactor.netty.http.server.HttpServerResponse;
  *   GET    /v1/content/{digest}                  200 bytes, or 206 for a Range; 416 when unsatisfiable
  *   HEAD   /v1/content/{digest}                  the same headers, no body
  *   DELETE /v1/content/{digest}                  204
+ *   POST   /v1/content/{digest}/verify?quarantine=true   200 Verification (re-hashes the blob)
+ *   POST   /v1/verify?quarantine=true            200 streamed JSON array of Verification, one per blob
  * </pre>
+ * The verify routes need a store that is a {@link Verifier} (else 400 {@code invalid_argument}); with
+ * {@code quarantine}, corrupt blobs are moved out of the store.
  * Blob bytes of a store that keeps them as files ({@link BlobFiles}) are sent zero-copy as a file region, the
  * file opened on the blocking scheduler; other stores are streamed through {@code read}, one chunk per request.
  */
 final class ContentHandlers {
     static final String PREFIX = "/v1/content";
+    static final String VERIFY = "/v1/verify";
     static final String DOCKER_CONTENT_DIGEST = "Docker-Content-Digest";
 
     private final ContentStore store;
@@ -69,6 +75,12 @@ final class ContentHandlers {
                 return store.delete(Digest.parse(s.get(0))).then(Replies.noContent(res));
             }
         }
+        if (s.size() == 2 && s.get(1).equals("verify") && m.equals(HttpMethod.POST)) {
+            Digest d = Digest.parse(s.get(0));
+            boolean quarantine = t.flag("quarantine");
+            return req.receive().then(verifier().verify(d, quarantine))
+                    .flatMap(v -> Replies.json(res, HttpResponseStatus.OK, v));
+        }
         if (s.size() == 2 && s.get(1).equals("info")) {
             if (m.equals(HttpMethod.GET)) {
                 return store.info(Digest.parse(s.get(0))).flatMap(info -> Replies.json(res, HttpResponseStatus.OK, info));
@@ -78,6 +90,26 @@ final class ContentHandlers {
             }
         }
         throw Routes.noRoute(req);
+    }
+
+    /** {@code POST /v1/verify}: every blob re-hashed, streamed as it is checked. */
+    Mono<Void> handleVerifyAll(HttpServerRequest req, HttpServerResponse res) {
+        return Mono.defer(() -> {
+            RequestTarget t = RequestTarget.parse(req.uri(), VERIFY);
+            if (!t.segments().isEmpty() || !req.method().equals(HttpMethod.POST)) {
+                throw Routes.noRoute(req);
+            }
+            boolean quarantine = t.flag("quarantine");
+            return req.receive().then()
+                    .then(Replies.jsonArray(req, res, verifier().verifyAll(quarantine)));
+        }).onErrorResume(e -> ErrorMapping.send(req, res, e));
+    }
+
+    private Verifier verifier() {
+        if (store instanceof Verifier v) {
+            return v;
+        }
+        throw ContentException.invalidArgument("this server's content store cannot verify its content");
     }
 
     private Mono<Void> update(HttpServerRequest req, HttpServerResponse res, Digest digest, List<String> fieldpaths) {
@@ -116,7 +148,7 @@ final class ContentHandlers {
             if (head || length == 0) {
                 return res.send();
             }
-            if (store instanceof BlobFiles files && zeroCopyPossible(res)) {
+            if (store instanceof BlobFiles files && !files.verifiesReads() && zeroCopyPossible(res)) {
                 return sendFile(res, files, digest, offset, length);
             }
             return sendRead(res, digest, offset, length);

@@ -15,6 +15,7 @@ import io.stowage.content.ContentException;
 import io.stowage.content.Digest;
 import io.stowage.content.Info;
 import io.stowage.content.Status;
+import io.stowage.content.Verification;
 import java.io.IOException;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
@@ -109,6 +110,12 @@ public final class ContentJson {
                 return readInfo(p.readValueAsTree());
             }
         });
+        m.addSerializer(Verification.class, new JsonSerializer<>() {
+            @Override
+            public void serialize(Verification v, JsonGenerator g, SerializerProvider sp) throws IOException {
+                writeVerification(v, g);
+            }
+        });
         m.addSerializer(Status.class, new JsonSerializer<>() {
             @Override
             public void serialize(Status st, JsonGenerator g, SerializerProvider sp) throws IOException {
@@ -172,6 +179,24 @@ public final class ContentJson {
         writeTime(g, "startedAt", st.startedAt());
         writeTime(g, "updatedAt", st.updatedAt());
         g.writeEndObject();
+    }
+
+    /** {@code {"digest","size","status":"ok"|"corrupt","actual","quarantined"}}. */
+    static void writeVerification(Verification v, JsonGenerator g) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("digest", v.digest().toString());
+        g.writeNumberField("size", v.size());
+        g.writeStringField("status", v.ok() ? "ok" : "corrupt");
+        g.writeStringField("actual", v.actual().toString());
+        g.writeBooleanField("quarantined", v.quarantined());
+        g.writeEndObject();
+    }
+
+    /** A Verification from its wire form. */
+    public static Verification readVerification(JsonNode n) {
+        requireObject(n, "Verification");
+        return new Verification(Digest.parse(text(n, "digest")), n.path("size").asLong(0),
+                Digest.parse(text(n, "actual")), n.path("quarantined").asBoolean(false));
     }
 
     private static void writeTime(JsonGenerator g, String field, Instant t) throws IOException {

@@ -2,6 +2,7 @@ package io.stowage.server;
 
 import io.stowage.content.ContentStore;
 import java.util.Objects;
+import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 import reactor.netty.http.server.HttpServerRoutes;
@@ -9,7 +10,7 @@ import reactor.netty.http.server.HttpServerRoutes;
 /**
  * The content API over any {@link ContentStore}: {@code /v1/content} (committed blobs: list, info, labels, bytes
  * with ranges, delete) and {@code /v1/ingests} (statuses, abort, streamed PUT, WebSocket write sessions), as
- * issue 3 specifies them. Each prefix is one route whose handler takes the raw request path apart itself, so a
+ * issue 3 specifies them, and {@code /v1/verify} (re-hash every blob, see {@link ContentHandlers}). Each prefix is one route whose handler takes the raw request path apart itself, so a
  * ref may contain {@code /} sent as {@code %2F}. Errors follow {@link ErrorMapping}.
  *
  * <p>The store is not owned: closing it is the caller's business. Handlers never block; the only file work done
@@ -40,9 +41,16 @@ public final class ContentRoutes implements RouteProvider {
                 Objects.requireNonNull(blocking, "blocking"));
     }
 
+    /** Ends the open write sessions (their writers closed, data kept) so they do not hold a shutdown up. */
+    @Override
+    public Mono<Void> beforeShutdown() {
+        return ingests.endSessions();
+    }
+
     @Override
     public void register(HttpServerRoutes routes) {
         routes.route(req -> RequestTarget.under(req.uri(), ContentHandlers.PREFIX), content::handle)
+                .route(req -> RequestTarget.under(req.uri(), ContentHandlers.VERIFY), content::handleVerifyAll)
                 .route(req -> RequestTarget.under(req.uri(), IngestHandlers.PREFIX), ingests::handle);
     }
 }

@@ -9,10 +9,12 @@ import io.stowage.content.ContentStore;
 import io.stowage.content.Digest;
 import io.stowage.content.Refs;
 import io.stowage.content.Writer;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
@@ -33,7 +35,9 @@ import reactor.netty.http.server.HttpServerResponse;
  * A PUT holds the ref's lock for the request and releases it (commit or close) before its response is sent.
  * Without {@code offset} it appends; {@code offset=0} on an ingest holding data resets it; any other offset than
  * the current one is 416 with the current offset. {@code label}s only matter with {@code commit=true}. A body
- * shorter than its Content-Length (a client gone) is not committed; what was written stays for a resume.
+ * shorter than its Content-Length (a client gone) is not committed; what was written stays for a resume. A body
+ * that stalls (nothing arrives for the idle timeout while the writer waits for it) fails with 503
+ * {@code unavailable}: the writer is closed, its bytes kept and the lock released.
  */
 final class IngestHandlers {
     static final String PREFIX = "/v1/ingests";
@@ -78,6 +82,12 @@ final class IngestHandlers {
         throw Routes.noRoute(req);
     }
 
+    /** Ends every open write session (server shutting down): writers closed with their data, clients told. */
+    Mono<Void> endSessions() {
+        return sessions.endAll(ContentException.unavailable("the server is shutting down; the writer was closed"
+                + " and its bytes kept: resume after the restart"));
+    }
+
     /** Ends an open write session on the ref (with an error to its client), then aborts the ingest. */
     private Mono<Void> abort(String ref) {
         return sessions.end(ref, ContentException.failedPrecondition("ingest " + ref + ": aborted"))
@@ -92,7 +102,7 @@ final class IngestHandlers {
         boolean commit = t.flag("commit");
         Map<String, String> labels = t.keyValues("label");
         return Mono.usingWhen(store.writer(ref, total, expected),
-                        w -> write(w, offset, req).then(commit
+                        w -> write(w, offset, body(req, ref)).then(commit
                                 ? w.commit(total, expected, labels).map(info -> new Reply(HttpResponseStatus.CREATED, info))
                                 : w.status().flatMap(st -> w.close().thenReturn(new Reply(HttpResponseStatus.OK, st)))),
                         Writer::close,
@@ -102,8 +112,16 @@ final class IngestHandlers {
                 .flatMap(reply -> Replies.json(res, reply.status(), reply.body()));
     }
 
-    private static Mono<Long> write(Writer w, long offset, HttpServerRequest req) {
-        return offset < 0 ? w.write(Bodies.stream(req)) : w.write(offset, Bodies.stream(req));
+    private static Mono<Long> write(Writer w, long offset, Flux<ByteBuffer> body) {
+        return offset < 0 ? w.write(body) : w.write(offset, body);
+    }
+
+    /** The request body, failing with UNAVAILABLE when the client sends nothing for the idle timeout. */
+    private Flux<ByteBuffer> body(HttpServerRequest req, String ref) {
+        Duration idle = options.idleTimeout();
+        return StallGuard.failing(Bodies.stream(req), idle, () -> ContentException.unavailable("ref " + ref
+                + ": the request body stalled (nothing received for " + idle.toMillis()
+                + " ms); the bytes written so far are kept"));
     }
 
     private Mono<Void> session(HttpServerRequest req, HttpServerResponse res, String ref, RequestTarget t) {
@@ -120,7 +138,7 @@ final class IngestHandlers {
                 .doOnDiscard(Writer.class, w -> w.close().subscribe())
                 .flatMap(w -> w.status()
                         .onErrorResume(e -> w.close().then(Mono.error(e)))
-                        .flatMap(st -> new WriteSession(w, st, options.maxJsonBytes(), sessions).upgrade(res,
+                        .flatMap(st -> new WriteSession(w, st, options, sessions).upgrade(res,
                                 options.maxFrameBytes())));
     }
 

@@ -1,5 +1,6 @@
 package io.stowage.server;
 
+import reactor.core.publisher.Mono;
 import reactor.netty.http.server.HttpServerRoutes;
 
 /**
@@ -11,4 +12,13 @@ import reactor.netty.http.server.HttpServerRoutes;
 public interface RouteProvider {
     /** Adds this provider's routes. Called once, while the server is being configured. */
     void register(HttpServerRoutes routes);
+
+    /**
+     * Called once the server has stopped accepting connections, before it waits for the requests in flight
+     * ({@link StowageServer#shutdown}): ends long-lived exchanges that would otherwise hold the shutdown up to its
+     * bound, such as WebSocket write sessions. Completes when they have let go of what they hold. None by default.
+     */
+    default Mono<Void> beforeShutdown() {
+        return Mono.empty();
+    }
 }

@@ -12,7 +12,10 @@ import java.util.Objects;
  * @param maxFrameBytes the largest WebSocket frame payload accepted in a write session; at least 4 MiB, the size
  *                      the wire contract promises to clients
  * @param maxJsonBytes the largest JSON request body (PATCH of labels) or text frame accepted
- * @param idleTimeout how long a keep-alive HTTP connection may stay idle between requests before it is closed
+ * @param idleTimeout how long the server waits on a client that neither sends nor takes anything: a connection
+ *                    between requests or before its headers end (closed), a download whose output has not moved
+ *                    (closed, releasing the blob file), a PUT body or write session waiting for its next bytes
+ *                    (the writer closed with its data kept, the ref lock released, {@code unavailable})
  */
 public record ServerOptions(String host, int port, int maxFrameBytes, int maxJsonBytes, Duration idleTimeout) {
     /** The smallest frame limit allowed: clients may send 4 MiB frames. */

@@ -15,8 +15,10 @@ import io.stowage.content.Status;
 import io.stowage.content.Writer;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.function.LongSupplier;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.reactivestreams.Publisher;
 import org.slf4j.Logger;
@@ -50,17 +52,20 @@ import reactor.netty.http.websocket.WebsocketOutbound;
  * the session the same way ({@code failed_precondition}, "aborted") before the ingest is removed. A client that
  * drops the socket gets its writer closed at once; a client that closes it gets its writer closed after the
  * frames it sent before, and only then the answer to its close ({@link ClientCloseHold}), so it may reopen the
- * ref as soon as its socket is closed. The inbound is never cancelled (Reactor Netty would close the socket
+ * ref as soon as its socket is closed. One that sends nothing for the idle timeout while the session waits for a
+ * frame is ended ({@code unavailable}). The inbound is never cancelled (Reactor Netty would close the socket
  * before a last answer); frames that arrive after the end are read and dropped.
  */
 final class WriteSession {
     private static final Logger log = LoggerFactory.getLogger(WriteSession.class);
     static final int CLOSE_NORMAL = 1000;
     static final int CLOSE_ERROR = 1011;
+    static final int CLOSE_GOING_AWAY = 1001;
 
     private final Writer writer;
     private final Instant startedAt;
     private final int maxTextBytes;
+    private final Duration idleTimeout;
     private final WriteSessions registry;
     private final Sinks.One<ContentException> endRequest = Sinks.one();
     private final AtomicBoolean finished = new AtomicBoolean();
@@ -74,13 +79,15 @@ final class WriteSession {
     private Map<String, String> labels = Map.of();
     private ByteArrayOutputStream pendingText;
     private volatile boolean committed;
+    private volatile int endCloseStatus = CLOSE_ERROR;
 
-    WriteSession(Writer writer, Status opened, int maxTextBytes, WriteSessions registry) {
+    WriteSession(Writer writer, Status opened, ServerOptions options, WriteSessions registry) {
         this.writer = writer;
         this.startedAt = opened.startedAt();
         this.total = opened.total();
         this.expected = opened.expected();
-        this.maxTextBytes = maxTextBytes;
+        this.maxTextBytes = options.maxJsonBytes();
+        this.idleTimeout = options.idleTimeout();
         this.registry = registry;
     }
 
@@ -102,6 +109,12 @@ final class WriteSession {
 
     /** Ends the session with {@code why} (sent to the client); completes when the writer has been let go. */
     Mono<Void> end(ContentException why) {
+        return end(why, CLOSE_ERROR);
+    }
+
+    /** As {@link #end(ContentException)}, closing the socket with {@code closeStatus} (1001 on shutdown). */
+    Mono<Void> end(ContentException why, int closeStatus) {
+        endCloseStatus = closeStatus;
         endRequest.tryEmitValue(why);
         return released.asMono();
     }
@@ -113,7 +126,9 @@ final class WriteSession {
         Disposable ending = endRequest.asMono().subscribe(why -> finish(out, why).subscribe());
         // The client's close frame is answered only once the writer is released (lock free before the close).
         in.withConnection(c -> c.addHandlerLast(ClientCloseHold.NAME, new ClientCloseHold()));
-        return in.receiveFrames()
+        LongSupplier[] sinceLastRead = {null};
+        in.withConnection(c -> sinceLastRead[0] = ClientWatch.sinceLastRead(c.channel()));
+        return StallGuard.watching(in.receiveFrames(), idleTimeout, this::stalled, sinceLastRead[0])
                 .<Object>handle(this::decode)
                 .concatMap(inbound -> step(out, inbound), 0)
                 .then(Mono.defer(this::release))
@@ -125,6 +140,12 @@ final class WriteSession {
                     ending.dispose();
                     release().subscribe();
                 });
+    }
+
+    /** The client sent no frame for the idle timeout while the session waited for one: end it. */
+    private void stalled() {
+        endRequest.tryEmitValue(ContentException.unavailable("write session on ref " + ref() + ": no frame for "
+                + idleTimeout.toMillis() + " ms; the writer was closed and its bytes kept"));
     }
 
     /** Handles one inbound item, then sends its answer (waiting for the write: that is the backpressure). */
@@ -169,7 +190,7 @@ final class WriteSession {
         String reason = ce.code() == ErrorCode.INTERNAL ? "internal" : ce.code().wireName();
         return release()
                 .then(send(out, n.toString()))
-                .then(out.sendClose(CLOSE_ERROR, reason))
+                .then(out.sendClose(endCloseStatus, reason))
                 .onErrorResume(x -> Mono.empty());
     }
 

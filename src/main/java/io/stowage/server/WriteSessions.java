@@ -3,6 +3,8 @@ package io.stowage.server;
 import io.stowage.content.ContentException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.List;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
@@ -18,6 +20,13 @@ final class WriteSessions {
 
     void remove(WriteSession s) {
         open.remove(s.ref(), s);
+    }
+
+    /** Ends every open session with {@code why} and close status 1001; completes once all have let go. */
+    Mono<Void> endAll(ContentException why) {
+        return Flux.fromIterable(List.copyOf(open.values()))
+                .flatMap(s -> s.end(why, WriteSession.CLOSE_GOING_AWAY))
+                .then();
     }
 
     /** Ends the session on {@code ref}, if any, with {@code why}; completes once it has let go of its writer. */

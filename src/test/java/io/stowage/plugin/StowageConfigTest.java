@@ -45,6 +45,16 @@ class StowageConfigTest {
     }
 
     @Test
+    void readsTheTimeoutsAndRejectsBadOnes() {
+        StowageConfig c = StowageConfig.parse("idleTimeout: 2m\nshutdownTimeout: 30s", "t.yaml");
+        assertThat(c.idleTimeout()).contains(java.time.Duration.ofMinutes(2));
+        assertThat(c.shutdownTimeout()).contains(java.time.Duration.ofSeconds(30));
+        assertThat(StowageConfig.empty().shutdownTimeout()).isEmpty();
+        assertThatThrownBy(() -> StowageConfig.parse("shutdownTimeout: soon", "t.yaml"))
+                .isInstanceOf(PluginException.class).hasMessageStartingWith("config t.yaml: shutdownTimeout:");
+    }
+
+    @Test
     void expandsTheHomeDirectory() {
         assertThat(StowageConfig.parse("root: ~/stowage", "x").root())
                 .contains(Path.of(System.getProperty("user.home"), "stowage"));

@@ -24,6 +24,9 @@ final class BlobPlan {
     long genSent;
     /** Ingest bytes acknowledged (written, closed, status returned) and not reset, committed or aborted since. */
     long floor;
+    /** The image {@link #imageName()} points at this blob with a {@code gen} label in [imageAcked, imageSent]. */
+    long imageAcked;
+    long imageSent;
 
     BlobPlan(String ref, byte[] content) {
         this.ref = ref;
@@ -39,6 +42,11 @@ final class BlobPlan {
         byte[] b = new byte[size];
         rnd.nextBytes(b);
         return new BlobPlan(ref, b);
+    }
+
+    /** The name of the image record that points at this blob. */
+    String imageName() {
+        return "crash.example/" + ref + ":latest";
     }
 
     int size() {
@@ -58,6 +66,6 @@ final class BlobPlan {
     @Override
     public String toString() {
         return ref + " (" + content.length + " bytes, " + digest + ", " + presence + ", gen " + genAcked + ".."
-                + genSent + ", floor " + floor + ")";
+                + genSent + ", floor " + floor + ", image gen " + imageAcked + ".." + imageSent + ")";
     }
 }

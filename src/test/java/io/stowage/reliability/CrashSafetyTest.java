@@ -10,22 +10,25 @@ import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code kill -9} of a real {@code stowage serve} at random points of concurrent ingests (streamed PUTs and
- * WebSocket write sessions with predeclared size and digest), commits, label updates and deletes, then a restart
+ * WebSocket write sessions with predeclared size and digest), commits, label updates, image records and deletes,
+ * then a restart
  * on the same root, many times over; every fifth run instead arms one of the store's named crash points (between
  * the steps of a commit or a delete), where the process halts itself. After each death {@link CrashWorkload}
  * checks the files (every blob re-hashes to its name and is read-only; every ingest holds a prefix of its bytes
- * and keeps what was acknowledged) and, after the restart, the API (acknowledged commits, deletes and label
- * updates survive, no blob is visible without its commit labels, every ingest's writer reports the digest of
- * exactly its bytes).
+ * and keeps what was acknowledged) and, after the restart, the API (acknowledged commits, deletes, label updates
+ * and image records survive, no blob is visible without its commit labels, every image points at its blob's
+ * digest and size, every ingest's writer reports the digest of exactly its bytes).
  *
  * <p>{@code -Dstowage.crash.kills=N} (default 50) sets the number of deaths, {@code -Dstowage.crash.seed=S} the
  * seed of the random choices (printed at the start; timing makes runs differ anyway).
  */
 @Tag("process")
+@Timeout(value = 12, unit = java.util.concurrent.TimeUnit.MINUTES)   // 50 restarts: ~2 min alone, more on a busy CI box
 class CrashSafetyTest {
     private static final List<String> CRASH_POINTS = List.of("commit.synced", "commit.recorded", "commit.renamed",
             "commit.published", "delete.unlinked");
@@ -100,7 +103,7 @@ class CrashSafetyTest {
         assertThat(server.trouble()).isEmpty();
         work.checkOnDisk(root);
         System.out.println("CrashSafetyTest: " + work.steps() + " operations, " + crashPointsHit
-                + " halts at crash points");
+                + " halts at crash points, " + work.imagesSeen() + " image records checked after restarts");
         assertThat(work.steps()).isPositive();
     }
 

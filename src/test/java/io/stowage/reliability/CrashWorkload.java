@@ -23,7 +23,8 @@ import java.util.stream.Stream;
  * The work of the crash test and its checks. Workers take {@link BlobPlan}s from a queue (so each plan is used by
  * one worker at a time) and do one step on each: a streamed PUT (resuming at the ingest's offset, sometimes
  * resetting it, often committing with labels), a WebSocket write session (checking the digest the writer reports
- * for its offset, writing frames, committing or closing), a label update, a read, a delete or an abort. Any
+ * for its offset, writing frames, committing or closing), a label update, a read, an image record pointing at the
+ * blob (PUT /v1/images, in the same metadata database), a delete or an abort. Any
  * answer the model does not allow is recorded as a failure; a connection failure ends the worker (the server
  * died) and is a failure only when no death was expected.
  *
@@ -37,6 +38,7 @@ final class CrashWorkload {
     private final List<String> failures = Collections.synchronizedList(new ArrayList<>());
     private volatile boolean deathExpected;
     private int steps;
+    private int imagesSeen;
 
     CrashWorkload(int planCount, Random rnd) {
         for (int i = 0; i < planCount; i++) {
@@ -56,6 +58,11 @@ final class CrashWorkload {
 
     synchronized int steps() {
         return steps;
+    }
+
+    /** How many image records the live checks found (so a run shows that images were exercised). */
+    int imagesSeen() {
+        return imagesSeen;
     }
 
     /** From now on a connection failure is the expected death of the server, not a failure. */
@@ -115,10 +122,12 @@ final class CrashWorkload {
         int x = rnd.nextInt(100);
         switch (p.presence) {
             case YES -> {
-                if (x < 55) {
+                if (x < 45) {
                     label(api, p);
-                } else if (x < 85) {
+                } else if (x < 70) {
                     read(api, p);
+                } else if (x < 85) {
+                    image(api, p);
                 } else {
                     delete(api, p);
                 }
@@ -256,6 +265,16 @@ final class CrashWorkload {
         p.genAcked = gen;
     }
 
+    private void image(Api api, BlobPlan p) throws IOException {
+        long gen = ++p.imageSent;
+        Api.Reply r = api.putJson("/v1/images/" + Api.segment(p.imageName()), "{\"target\":{\"mediaType\":"
+                + "\"application/octet-stream\",\"digest\":\"" + p.digest + "\",\"size\":" + p.size()
+                + "},\"labels\":{\"gen\":\"" + gen + "\"}}");
+        check(r.status() == 200, "PUT image: " + r);
+        check(r.json().at("/labels/gen").asText().equals(Long.toString(gen)), "PUT image answered " + r);
+        p.imageAcked = gen;
+    }
+
     private void read(Api api, BlobPlan p) throws IOException {
         Api.Reply r = api.get("/v1/content/" + p.digest);
         check(r.status() == 200, "GET blob: " + r.status());
@@ -371,6 +390,34 @@ final class CrashWorkload {
             p.floor = off;
         }
         check(offsets.isEmpty(), "unknown ingests listed: " + offsets.keySet());
+        checkImages(api);
+    }
+
+    /**
+     * Every acknowledged image record survives and points at its plan's digest and size with a {@code gen} the
+     * model allows; no other image is listed. (An image may outlive its blob: a delete does not look at images,
+     * as in containerd, where the garbage collector and leases keep referenced content.)
+     */
+    private void checkImages(Api api) throws IOException {
+        Api.Reply list = api.get("/v1/images");
+        check(list.status() == 200, "GET /v1/images: " + list);
+        Map<String, JsonNode> listed = new HashMap<>();
+        list.json().forEach(n -> listed.put(n.get("name").asText(), n));
+        for (BlobPlan p : plans) {
+            JsonNode img = listed.remove(p.imageName());
+            if (img == null) {
+                check(p.imageAcked == 0, "acknowledged image lost: " + p);
+                continue;
+            }
+            check(img.at("/target/digest").asText().equals(p.digest)
+                    && img.at("/target/size").asLong() == p.size(), "image of " + p + " points elsewhere: " + img);
+            long gen = Long.parseLong(img.at("/labels/gen").asText());
+            check(gen >= p.imageAcked && gen <= p.imageSent, "image gen " + gen + " outside what was sent: " + p);
+            imagesSeen++;
+            p.imageAcked = gen;
+            p.imageSent = gen;
+        }
+        check(listed.isEmpty(), "unknown images listed: " + listed.keySet());
     }
 
     private static void check(boolean ok, String what) {

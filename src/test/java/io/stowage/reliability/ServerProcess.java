@@ -111,6 +111,19 @@ final class ServerProcess implements AutoCloseable {
         }
     }
 
+    /** Waits (at most {@code timeout}) for a line containing {@code text}, seen before or from now on. */
+    String awaitLine(String text, Duration timeout) {
+        try {
+            return line(text).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("no line with '" + text + "' within " + timeout + ":\n" + log()
+                    + "\n" + threadDump(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Completes with the first line (from now on, or already seen) containing {@code text}. */
     synchronized CompletableFuture<String> line(String text) {
         for (String l : lines) {
@@ -129,9 +142,12 @@ final class ServerProcess implements AutoCloseable {
         awaitExit(Duration.ofSeconds(30));
     }
 
-    /** SIGTERM; does not wait. */
+    /**
+     * SIGTERM; does not wait. Sent through the process handle: {@link Process#destroy()} would also close the
+     * pipes, and the lines the server logs while it shuts down would be lost.
+     */
     void terminate() {
-        process.destroy();
+        process.toHandle().destroy();
     }
 
     /** Waits for the exit status (at most {@code timeout}, else the process is killed and this fails). */
@@ -145,6 +161,25 @@ final class ServerProcess implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
+        }
+    }
+
+    /** The child's threads ({@code jcmd PID Thread.print}), for failure messages. */
+    String threadDump() {
+        if (!process.isAlive()) {
+            return "(exited with " + process.exitValue() + ")";
+        }
+        try {
+            Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                    Long.toString(process.pid()), "Thread.print").redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            p.waitFor(30, TimeUnit.SECONDS);
+            return out;
+        } catch (IOException e) {
+            return "(no thread dump: " + e + ")";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "(interrupted)";
         }
     }
 

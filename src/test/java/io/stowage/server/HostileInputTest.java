@@ -175,6 +175,7 @@ class HostileInputTest {
             cases.add(c("DELETE content " + d, HttpMethod.DELETE, "/v1/content/" + e));
             cases.add(c("GET info " + d, HttpMethod.GET, "/v1/content/" + e + "/info"));
             cases.add(c("PATCH info " + d, HttpMethod.PATCH, "/v1/content/" + e + "/info", "{\"labels\":{}}"));
+            cases.add(c("POST verify " + d, HttpMethod.POST, "/v1/content/" + e + "/verify"));
             cases.add(c("PUT ingest expected=" + d, HttpMethod.PUT, "/v1/ingests/r1?total=3&expected=" + e, "abc"));
             cases.add(c("GET v2 blob " + d, HttpMethod.GET, "/v2/repo/blobs/" + e));
             cases.add(c("HEAD v2 blob " + d, HttpMethod.HEAD, "/v2/repo/blobs/" + e));
@@ -225,6 +226,8 @@ class HostileInputTest {
         cases.add(c("v2 upload Content-Range", HttpMethod.PATCH, "/v2/repo/blobs/uploads/x", Map.of("Content-Range", "5-2")));
         cases.add(c("content filter bad", HttpMethod.GET, "/v1/content?filter=" + ServerTestBase.q("labels.\"a==")));
         cases.add(c("ingest filter bad", HttpMethod.GET, "/v1/ingests?filter=" + ServerTestBase.q("ref~=(")));
+        cases.add(c("verify quarantine=maybe", HttpMethod.POST, "/v1/verify?quarantine=maybe"));
+        cases.add(c("verify unknown sub-path", HttpMethod.POST, "/v1/verify/x"));
         cases.add(c("bad percent", HttpMethod.GET, "/v1/content/%zz"));
         cases.add(c("bad percent v2", HttpMethod.GET, "/v2/repo/manifests/%zz"));
         return cases;

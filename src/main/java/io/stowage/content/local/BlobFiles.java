@@ -11,4 +11,12 @@ import java.nio.file.Path;
 public interface BlobFiles {
     /** Where the committed blob {@code digest} is (or would be) stored. Does no I/O. */
     Path blobFile(Digest digest);
+
+    /**
+     * True when the store checks the bytes of whole-blob reads against their digest ({@code verifyOnRead}): the
+     * file must then go through {@code read}, not be sent zero-copy.
+     */
+    default boolean verifiesReads() {
+        return false;
+    }
 }

@@ -2,6 +2,7 @@ package io.stowage.content.local;
 
 import io.stowage.content.Digest;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -21,6 +22,8 @@ import java.nio.file.Path;
  *       total                   declared size, absent when not declared
  *       expected                declared digest, absent when not declared
  *     .tmp-&lt;random&gt;/          an ingest directory being created; removed on open
+ *   quarantine/
+ *     sha256/&lt;hex&gt;[.&lt;millis&gt;]  corrupt blobs moved out of blobs/ by a verification with quarantine
  *   metadata.db                 SQLite: labels and timestamps of committed content
  * </pre>
  *
@@ -60,6 +63,12 @@ final class BlobPaths {
 
     Path ingestDir(String ref) {
         return ingest.resolve(Digest.sha256(ref.getBytes(StandardCharsets.UTF_8)).hex());
+    }
+
+    /** Where a corrupt blob is moved; a later name if a blob of that digest was quarantined before. */
+    Path quarantined(Digest d) {
+        Path p = root.resolve("quarantine").resolve(d.algorithm()).resolve(d.hex());
+        return Files.exists(p) ? p.resolveSibling(d.hex() + "." + System.currentTimeMillis()) : p;
     }
 
     Path metadataDb() {

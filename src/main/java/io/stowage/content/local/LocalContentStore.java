@@ -8,6 +8,8 @@ import io.stowage.content.Labels;
 import io.stowage.content.RefLockEvents;
 import io.stowage.content.Refs;
 import io.stowage.content.Status;
+import io.stowage.content.Verification;
+import io.stowage.content.Verifier;
 import io.stowage.content.Writer;
 import io.stowage.filters.Adaptors;
 import io.stowage.filters.Filter;
@@ -55,10 +57,17 @@ import reactor.core.scheduler.Schedulers;
  *
  * <p>Blob data is written and read through {@link AsynchronousFileChannel}; every other file or database
  * operation runs on the injected bounded scheduler (default {@link Schedulers#boundedElastic()}) or the database
- * thread, never on the caller's thread. Thread-safe.
+ * thread, never on the caller's thread.
+ *
+ * <p>With {@code verifyOnRead}, a read of a whole blob re-hashes the bytes as they stream and holds the last chunk
+ * back until they match: a mismatch ends the stream with an INTERNAL error (never a clean end, so a reader sees a
+ * truncated body) and marks the blob with the label {@value #CORRUPT_LABEL}. {@link #verify} and
+ * {@link #verifyAll} re-hash blobs on demand and can move corrupt ones into {@code quarantine/}. Thread-safe.
  */
-public final class LocalContentStore implements ContentStore, RefLockEvents, BlobFiles {
+public final class LocalContentStore implements ContentStore, RefLockEvents, BlobFiles, Verifier {
     private static final Logger log = LoggerFactory.getLogger(LocalContentStore.class);
+    /** The label a corrupt blob gets (value: the digest its bytes hash to) when a read or verify finds it. */
+    public static final String CORRUPT_LABEL = "stowage.io/corrupt";
     static final int READ_CHUNK = 256 * 1024;
     /**
      * The threads of every data file's asynchronous I/O. The JDK's default pool adds workers under a lock when an
@@ -88,9 +97,12 @@ public final class LocalContentStore implements ContentStore, RefLockEvents, Blo
     private final HashStates hashStates = new HashStates();
     private final ConcurrentMap<String, LocalWriter> writers = new ConcurrentHashMap<>();
     private final Object[] digestLocks = new Object[64];
+    private final boolean verifyOnRead;
 
-    private LocalContentStore(BlobPaths paths, Scheduler blocking, MetadataDb db, boolean ownsDb) {
+    private LocalContentStore(BlobPaths paths, Scheduler blocking, MetadataDb db, boolean ownsDb,
+                              boolean verifyOnRead) {
         this.paths = paths;
+        this.verifyOnRead = verifyOnRead;
         this.blocking = blocking;
         this.db = db;
         this.ownsDb = ownsDb;
@@ -108,7 +120,7 @@ public final class LocalContentStore implements ContentStore, RefLockEvents, Blo
     /** As {@link #open(Path)}, running blocking file operations on {@code blocking}. */
     public static LocalContentStore open(Path root, Scheduler blocking) {
         BlobPaths paths = prepare(root);
-        return new LocalContentStore(paths, blocking, MetadataDb.open(paths.metadataDb()), true);
+        return new LocalContentStore(paths, blocking, MetadataDb.open(paths.metadataDb()), true, false);
     }
 
     /**
@@ -116,7 +128,12 @@ public final class LocalContentStore implements ContentStore, RefLockEvents, Blo
      * caller owns (the store does not close it).
      */
     public static LocalContentStore open(Path root, Scheduler blocking, MetadataDb db) {
-        return new LocalContentStore(prepare(root), blocking, db, false);
+        return open(root, blocking, db, false);
+    }
+
+    /** As {@link #open(Path, Scheduler, MetadataDb)}; {@code verifyOnRead} re-hashes every whole-blob read. */
+    public static LocalContentStore open(Path root, Scheduler blocking, MetadataDb db, boolean verifyOnRead) {
+        return new LocalContentStore(prepare(root), blocking, db, false, verifyOnRead);
     }
 
     private static BlobPaths prepare(Path root) {
@@ -159,6 +176,11 @@ public final class LocalContentStore implements ContentStore, RefLockEvents, Blo
         return paths.blob(digest);
     }
 
+    @Override
+    public boolean verifiesReads() {
+        return verifyOnRead;
+    }
+
     // ---- Provider
 
     @Override
@@ -172,25 +194,112 @@ public final class LocalContentStore implements ContentStore, RefLockEvents, Blo
                         .subscribeOn(blocking)
                         .onErrorMap(NoSuchFileException.class,
                                 e -> ContentException.notFound("content " + digest + ": not found")),
-                ch -> readRange(ch, offset, length),
+                ch -> readRange(digest, ch, offset, length),
                 ch -> Mono.fromRunnable(() -> closeQuietly(ch)));
     }
 
-    private Flux<ByteBuffer> readRange(AsynchronousFileChannel ch, long offset, long length) {
+    private Flux<ByteBuffer> readRange(Digest digest, AsynchronousFileChannel ch, long offset, long length) {
         return Mono.fromCallable(ch::size).flatMapMany(size -> {
             long end = length < 0 ? size : Math.min(size, offset + length);
-            if (offset >= end) {
-                return Flux.empty();
-            }
-            return Flux.<Long, Long>generate(() -> offset, (pos, sink) -> {
-                sink.next(pos);
-                long next = pos + READ_CHUNK;
-                if (next >= end) {
-                    sink.complete();
-                }
-                return next;
-            }).concatMap(pos -> readChunk(ch, pos, (int) Math.min(READ_CHUNK, end - pos)), 1);
+            Flux<ByteBuffer> chunks = offset >= end ? Flux.empty()
+                    : Flux.<Long, Long>generate(() -> offset, (pos, sink) -> {
+                        sink.next(pos);
+                        long next = pos + READ_CHUNK;
+                        if (next >= end) {
+                            sink.complete();
+                        }
+                        return next;
+                    }).concatMap(pos -> readChunk(ch, pos, (int) Math.min(READ_CHUNK, end - pos)), 1);
+            return verifyOnRead && offset == 0 && end == size ? verified(digest, chunks) : chunks;
         });
+    }
+
+    /**
+     * The chunks of a whole blob, hashed as they pass; the last one is held back until the digest matches, so a
+     * corrupt blob never reads as complete: its stream ends with an error (and the blob gets its label).
+     */
+    private Flux<ByteBuffer> verified(Digest digest, Flux<ByteBuffer> chunks) {
+        return Flux.defer(() -> {
+            MessageDigest md = Digest.newMessageDigest(digest.algorithm());
+            ByteBuffer[] held = {null};
+            return chunks.concatMap(buf -> {
+                md.update(buf.duplicate());
+                ByteBuffer previous = held[0];
+                held[0] = buf;
+                return previous == null ? Mono.<ByteBuffer>empty() : Mono.just(previous);
+            }, 1).concatWith(Mono.defer(() -> {
+                Digest actual = Digest.fromBytes(digest.algorithm(), md.digest());
+                if (actual.equals(digest)) {
+                    return Mono.justOrEmpty(held[0]);
+                }
+                log.error("content {} is corrupt: its bytes hash to {}", digest, actual);
+                return markCorrupt(digest, actual).then(Mono.error(corrupt(digest, actual)));
+            }));
+        });
+    }
+
+    private static ContentException corrupt(Digest digest, Digest actual) {
+        return ContentException.internal("content " + digest + ": corrupt, its bytes hash to " + actual
+                + " (labelled " + CORRUPT_LABEL + "; 'stowage content verify --quarantine' moves it aside)", null);
+    }
+
+    private Mono<Void> markCorrupt(Digest digest, Digest actual) {
+        return update(Info.ofLabels(digest, Map.of(CORRUPT_LABEL, actual.toString())), "labels." + CORRUPT_LABEL)
+                .then()
+                .onErrorResume(e -> {
+                    log.warn("labelling the corrupt content {} failed: {}", digest, e.toString());
+                    return Mono.empty();
+                });
+    }
+
+    // ---- Verifier
+
+    @Override
+    public Mono<Verification> verify(Digest digest, boolean quarantine) {
+        return Mono.fromCallable(() -> check(digest, quarantine))
+                .subscribeOn(blocking)
+                .onErrorMap(e -> FileErrors.of("verify " + digest, e));
+    }
+
+    @Override
+    public Flux<Verification> verifyAll(boolean quarantine) {
+        return listBlobs().concatMap(d -> verify(d, quarantine)
+                .onErrorResume(e -> ContentException.is(e, io.stowage.content.ErrorCode.NOT_FOUND),
+                        e -> Mono.empty()), 1);
+    }
+
+    /** Re-hashes one blob file; blocking. A corrupt one is labelled, or moved to quarantine. */
+    private Verification check(Digest digest, boolean quarantine) throws IOException {
+        Path file = paths.blob(digest);
+        long size;
+        MessageDigest md;
+        try {
+            size = Files.size(file);
+            md = hashFile(file, size, digest.algorithm());
+        } catch (NoSuchFileException e) {
+            throw ContentException.notFound("content " + digest + ": not found");
+        }
+        Digest actual = Digest.fromBytes(digest.algorithm(), md.digest());
+        if (actual.equals(digest)) {
+            return new Verification(digest, size, actual, false);
+        }
+        if (!quarantine) {
+            log.error("content {} is corrupt: its bytes hash to {}", digest, actual);
+            markCorrupt(digest, actual).block();
+            return new Verification(digest, size, actual, false);
+        }
+        synchronized (digestLock(digest)) {
+            Path target = paths.quarantined(digest);
+            Files.createDirectories(target.getParent());
+            try {
+                Files.move(file, target, StandardCopyOption.ATOMIC_MOVE);
+            } catch (NoSuchFileException e) {
+                throw ContentException.notFound("content " + digest + ": not found");
+            }
+            records.delete(digest).block();
+            log.error("content {} is corrupt (its bytes hash to {}): moved to {}", digest, actual, target);
+        }
+        return new Verification(digest, size, actual, true);
     }
 
     private static Mono<ByteBuffer> readChunk(AsynchronousFileChannel ch, long pos, int len) {
@@ -474,7 +583,8 @@ public final class LocalContentStore implements ContentStore, RefLockEvents, Blo
      *   <li>the data file is made read-only and renamed to {@code blobs/<alg>/<hex>}: the blob appears, complete
      *       and with its labels, in one atomic step;</li>
      *   <li>the blob directory is synced, so the rename survives a power loss;</li>
-     *   <li>the ingest directory is removed (a crash before leaves a directory without data, removed on open).</li>
+     *   <li>the ingest directory is renamed away and removed in the background (a crash before leaves a directory
+     *       without data, a crash after a {@code .tmp-*} directory: both are removed on open).</li>
      * </ol>
      * Commits and deletes of one digest are serialised ({@link #digestLock}), so a concurrent delete cannot
      * separate a blob from its row.
@@ -508,9 +618,25 @@ public final class LocalContentStore implements ContentStore, RefLockEvents, Blo
             CrashPoints.reach("commit.renamed");
             syncDirectory(dir);
             CrashPoints.reach("commit.published");
-            IngestFiles.wipe(ingestDir);
+            discard(ingestDir);
             return info;
         }
+    }
+
+    /**
+     * Takes a finished ingest directory off its ref's path with one rename and removes its files in the
+     * background; a crash in between leaves a {@code .tmp-*} directory, which {@link #open} wipes.
+     */
+    private void discard(Path ingestDir) throws IOException {
+        Path trash = paths.ingestRoot().resolve(".tmp-" + UUID.randomUUID());
+        Files.move(ingestDir, trash, StandardCopyOption.ATOMIC_MOVE);
+        blocking.schedule(() -> {
+            try {
+                IngestFiles.wipe(trash);
+            } catch (IOException e) {
+                log.debug("removing {} failed; open() will", trash, e);
+            }
+        });
     }
 
     /** The monitor serialising commits and deletes of one digest (striped: a few digests share one). */

@@ -68,18 +68,31 @@ final class HttpApi {
      * whole); backpressured: the socket is read as fast as elements are requested.
      */
     <T> Flux<T> getArray(String path, Function<JsonNode, T> element) {
-        return http.get().uri(path)
-                .response((res, body) -> {
+        return array(http.get().uri(path), "GET " + path, element);
+    }
+
+    /** {@code POST path} without a body, answered 200 with a JSON array, decoded as {@link #getArray} does. */
+    <T> Flux<T> postArray(String path, Function<JsonNode, T> element) {
+        return array(http.post().uri(path), "POST " + path, element);
+    }
+
+    /** {@code POST path} without a body, answered 200 with a JSON document. */
+    Mono<JsonNode> postJson(String path) {
+        return document(http.post().uri(path), "POST " + path, 200);
+    }
+
+    private <T> Flux<T> array(HttpClient.ResponseReceiver<?> req, String what, Function<JsonNode, T> element) {
+        return req.response((res, body) -> {
                     if (res.status().code() != 200) {
                         return error(res, body);
                     }
-                    JsonArrayDecoder decoder = new JsonArrayDecoder(ContentJson.mapper(), "GET " + path);
+                    JsonArrayDecoder decoder = new JsonArrayDecoder(ContentJson.mapper(), what);
                     return body.asByteArray()
                             .concatMapIterable(decoder::feed, 1)
                             .concatWith(Flux.defer(() -> Flux.fromIterable(decoder.end())))
                             .map(element);
                 })
-                .onErrorMap(e -> WireErrors.of("GET " + path, e));
+                .onErrorMap(e -> WireErrors.of(what, e));
     }
 
     /**

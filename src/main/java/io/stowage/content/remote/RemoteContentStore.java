@@ -9,6 +9,8 @@ import io.stowage.content.Digest;
 import io.stowage.content.Info;
 import io.stowage.content.Refs;
 import io.stowage.content.Status;
+import io.stowage.content.Verification;
+import io.stowage.content.Verifier;
 import io.stowage.content.Writer;
 import io.stowage.net.ClientSecurity;
 import io.stowage.server.ContentJson;
@@ -35,10 +37,11 @@ import reactor.netty.resources.ConnectionProvider;
  * WebSocket write session on a connection of its own ({@link RemoteWriter}), holding the ref's lock on the
  * server until commit, close, or an abort of the ref.
  *
- * <p>Never blocks; thread-safe. {@link #close()} ends open writers (their ingests stay resumable on the server)
+ * <p>As a {@link Verifier} it asks the server to re-hash blobs ({@code POST /v1/content/{digest}/verify},
+ * {@code POST /v1/verify}). Never blocks; thread-safe. {@link #close()} ends open writers (their ingests stay resumable on the server)
  * and the pool; calls made after it fail with FAILED_PRECONDITION.
  */
-public final class RemoteContentStore implements ContentStore {
+public final class RemoteContentStore implements ContentStore, Verifier {
     private final URI address;
     private final RemoteOptions options;
     private final ConnectionProvider pool;
@@ -153,6 +156,23 @@ public final class RemoteContentStore implements ContentStore {
         return Mono.defer(() -> {
             checkOpen();
             return api.delete(WirePaths.blob(digest));
+        });
+    }
+
+    @Override
+    public Mono<Verification> verify(Digest digest, boolean quarantine) {
+        return Mono.defer(() -> {
+            checkOpen();
+            return api.postJson(WirePaths.verify(digest, quarantine)).map(ContentJson::readVerification);
+        });
+    }
+
+    @Override
+    public Flux<Verification> verifyAll(boolean quarantine) {
+        return Flux.defer(() -> {
+            checkOpen();
+            return api.postArray(WirePaths.VERIFY + (quarantine ? "?quarantine=true" : ""),
+                    ContentJson::readVerification);
         });
     }
 

@@ -12,6 +12,7 @@ import java.util.List;
 final class WirePaths {
     static final String CONTENT = "/v1/content";
     static final String INGESTS = "/v1/ingests";
+    static final String VERIFY = "/v1/verify";
     private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 
     private WirePaths() {
@@ -25,6 +26,11 @@ final class WirePaths {
     /** {@code /v1/content/{digest}/info}. */
     static String info(Digest digest) {
         return blob(digest) + "/info";
+    }
+
+    /** {@code /v1/content/{digest}/verify[?quarantine=true]}. */
+    static String verify(Digest digest, boolean quarantine) {
+        return blob(digest) + "/verify" + (quarantine ? "?quarantine=true" : "");
     }
 
     /** {@code /v1/ingests/{ref}}. */

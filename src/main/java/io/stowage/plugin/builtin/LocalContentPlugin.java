@@ -11,11 +11,12 @@ import reactor.core.scheduler.Schedulers;
 
 /**
  * {@code content/local}: a {@link LocalContentStore} at the root directory, or at {@code path} of its section
- * (relative to the root, or absolute). Its instance is the store; the registry closes it.
+ * (relative to the root, or absolute); {@code verifyOnRead: true} makes every whole-blob read re-hash its bytes
+ * (a corrupt blob's read fails instead of ending cleanly). Its instance is the store; the registry closes it.
  */
 public final class LocalContentPlugin implements Plugin {
     /** The section {@code plugins.content.local}. */
-    record Config(String path) {
+    record Config(String path, Boolean verifyOnRead) {
     }
 
     @Override
@@ -38,6 +39,7 @@ public final class LocalContentPlugin implements Plugin {
         Config config = context.config(Config.class);
         Path dir = config.path() == null ? context.root() : context.root().resolve(config.path());
         return LocalContentStore.open(dir, Schedulers.boundedElastic(),
-                context.instance(PluginTypes.METADATA, MetadataDb.class));
+                context.instance(PluginTypes.METADATA, MetadataDb.class),
+                Boolean.TRUE.equals(config.verifyOnRead()));
     }
 }
