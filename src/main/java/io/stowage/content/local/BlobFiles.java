@@ -11,4 +11,11 @@ import java.nio.file.Path;
 public interface BlobFiles {
     /** Where the committed blob {@code digest} is (or would be) stored. Does no I/O. */
     Path blobFile(Digest digest);
+
+    /**
+     * Tells the store that {@code digest} is being read through its file (zero-copy), so that its last-read time,
+     * which quota eviction goes by, moves. Cheap and non-blocking.
+     */
+    default void noteRead(Digest digest) {
+    }
 }

@@ -88,6 +88,8 @@ public final class LocalContentStore implements ContentStore, RefLockEvents, Blo
     private final HashStates hashStates = new HashStates();
     private final ConcurrentMap<String, LocalWriter> writers = new ConcurrentHashMap<>();
     private final Object[] digestLocks = new Object[64];
+    private final StoreSpace space = new StoreSpace();
+    private final ReadTimes readTimes;
 
     private LocalContentStore(BlobPaths paths, Scheduler blocking, MetadataDb db, boolean ownsDb) {
         this.paths = paths;
@@ -95,6 +97,7 @@ public final class LocalContentStore implements ContentStore, RefLockEvents, Blo
         this.db = db;
         this.ownsDb = ownsDb;
         this.records = new BlobRecords(db);
+        this.readTimes = new ReadTimes(db);
         for (int i = 0; i < digestLocks.length; i++) {
             digestLocks[i] = new Object();
         }
@@ -146,6 +149,32 @@ public final class LocalContentStore implements ContentStore, RefLockEvents, Blo
         return paths.root();
     }
 
+    /** The quota of this store: bytes in use, the limit, the eviction run when a write does not fit. */
+    public StoreSpace space() {
+        return space;
+    }
+
+    /**
+     * Limits the store to {@code maxBytes} ({@link StoreSpace}), counting what it holds now. Blocking: call it at
+     * start-up, before writers are opened. INVALID_ARGUMENT when not positive.
+     */
+    public void limitSize(long maxBytes) {
+        space.limit(maxBytes, paths);
+    }
+
+    /**
+     * Writes the read times noted since the last flush to the metadata table {@code content_reads}
+     * ({@code digest}, {@code read_at} in ms), where eviction looks for the least recently read content.
+     */
+    public Mono<Void> flushReadTimes() {
+        return readTimes.flush();
+    }
+
+    @Override
+    public void noteRead(Digest digest) {
+        readTimes.record(digest);
+    }
+
     Scheduler blocking() {
         return blocking;
     }
@@ -171,7 +200,8 @@ public final class LocalContentStore implements ContentStore, RefLockEvents, Blo
                 Mono.fromCallable(() -> AsynchronousFileChannel.open(file, Set.of(StandardOpenOption.READ), FILE_IO))
                         .subscribeOn(blocking)
                         .onErrorMap(NoSuchFileException.class,
-                                e -> ContentException.notFound("content " + digest + ": not found")),
+                                e -> ContentException.notFound("content " + digest + ": not found"))
+                        .doOnNext(ch -> readTimes.record(digest)),
                 ch -> readRange(ch, offset, length),
                 ch -> Mono.fromRunnable(() -> closeQuietly(ch)));
     }
@@ -309,11 +339,14 @@ public final class LocalContentStore implements ContentStore, RefLockEvents, Blo
         // The file goes first: a crash in between leaves a row without a blob, which is invisible.
         return Mono.<Void>fromCallable(() -> {
             synchronized (digestLock(digest)) {
+                long size;
                 try {
+                    size = Files.size(paths.blob(digest));
                     Files.delete(paths.blob(digest));
                 } catch (NoSuchFileException e) {
                     throw ContentException.notFound("content " + digest + ": not found");
                 }
+                space.removed(size);
                 CrashPoints.reach("delete.unlinked");
                 records.delete(digest).block();
             }
@@ -376,6 +409,7 @@ public final class LocalContentStore implements ContentStore, RefLockEvents, Blo
                 }
                 IngestFiles.wipe(dir);
                 hashStates.forget(ref);
+                space.dropped(ref);
                 return null;
             }).subscribeOn(blocking)
                     .onErrorMap(e -> FileErrors.of("abort " + ref, e))
@@ -396,6 +430,15 @@ public final class LocalContentStore implements ContentStore, RefLockEvents, Blo
             return Mono.fromCallable(() -> openWriter(ref, total, expected))
                     .subscribeOn(blocking)
                     .onErrorMap(e -> FileErrors.of("ref " + ref + ": open", e))
+                    .doOnError(e -> {
+                        if (ContentException.is(e, io.stowage.content.ErrorCode.ALREADY_EXISTS)) {
+                            space.dropped(ref);
+                        }
+                    })
+                    // a predeclared total is reserved whole; the data already written stays when it does not fit
+                    .flatMap(w -> space.claim(ref, Math.max(w.snapshot().total(), w.snapshot().offset()))
+                            .thenReturn(w)
+                            .onErrorResume(e -> w.close().onErrorResume(x -> Mono.empty()).then(Mono.error(e))))
                     .doOnNext(w -> writers.put(ref, w))
                     .doOnError(e -> locks.unlock(ref))
                     .doOnCancel(() -> locks.unlock(ref))
@@ -566,6 +609,12 @@ public final class LocalContentStore implements ContentStore, RefLockEvents, Blo
     public void close() {
         List<LocalWriter> open = new ArrayList<>(writers.values());
         Flux.fromIterable(open).flatMap(w -> w.close().onErrorResume(e -> Mono.empty())).blockLast();
+        readTimes.close();
+        try {
+            readTimes.flush().block(java.time.Duration.ofSeconds(10));
+        } catch (RuntimeException e) {
+            log.debug("flushing read times on close failed", e);
+        }
         if (ownsDb) {
             db.close();
         }

@@ -185,7 +185,7 @@ final class LocalWriter implements Writer {
         if (n == 0) {
             return Mono.empty();
         }
-        return Mono.create(sink -> {
+        return roomFor(g, n).then(Mono.create(sink -> {
             long pos;
             synchronized (this) {
                 if (mine.cancelled || gen != g) {
@@ -206,6 +206,20 @@ final class LocalWriter implements Writer {
                 g.md.update(buf.duplicate());
             }
             io.partDone(null);
+        }));
+    }
+
+    /** Claims quota room for {@code n} more bytes ({@link StoreSpace}); a no-op within a predeclared total. */
+    private Mono<Void> roomFor(Generation g, int n) {
+        return Mono.defer(() -> {
+            long end;
+            synchronized (this) {
+                end = g.offset + n;
+                if (total > 0) {
+                    end = Math.min(end, total);
+                }
+            }
+            return store.space().claim(ref, end);
         });
     }
 
@@ -416,10 +430,28 @@ final class LocalWriter implements Writer {
                     .then(Mono.fromCallable(() -> verifyAndPublish(size, expectedDigest, labels))
                             .subscribeOn(store.blocking()));
         }).doOnEach(sig -> {
+            if (sig.isOnNext()) {
+                store.space().committed(ref, sig.get().size());
+            } else if (sig.isOnError()) {
+                if (ContentException.is(sig.getThrowable(), io.stowage.content.ErrorCode.ALREADY_EXISTS)) {
+                    store.space().dropped(ref);
+                } else {
+                    settleSpace();
+                }
+            }
             if (sig.isOnNext() || sig.isOnError()) {
                 store.release(this);
             }
         }).doOnCancel(() -> store.release(this));
+    }
+
+    /** The ingest keeps its data: its quota claim becomes what it holds. */
+    private void settleSpace() {
+        long held;
+        synchronized (this) {
+            held = gen.offset;
+        }
+        store.space().settle(ref, held);
     }
 
     /** Runs on the blocking scheduler: sync, check, then publish the data under its digest. */
@@ -530,6 +562,11 @@ final class LocalWriter implements Writer {
                     .onErrorMap(e -> FileErrors.of("ref " + ref + ": " + how, e))
                     .doOnEach(sig -> {
                         if (sig.isOnComplete() || sig.isOnError()) {
+                            if (remove) {
+                                store.space().dropped(ref);
+                            } else {
+                                settleSpace();
+                            }
                             store.release(this);
                         }
                     })
