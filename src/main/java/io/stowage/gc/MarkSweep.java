@@ -320,9 +320,9 @@ final class MarkSweep implements GarbageCollector {
     // ---- ingests
 
     private Mono<List<String>> expireIngests(References.Roots roots, Instant start, boolean dryRun) {
-        Instant cutoff = start.minus(options.ingestExpiry());
         return store.listStatuses(List.of())
-                .filter(st -> st.updatedAt() != null && st.updatedAt().isBefore(cutoff))
+                .filter(st -> st.updatedAt() != null && st.updatedAt()
+                        .isBefore(start.minus(st.expiry() != null ? st.expiry() : options.ingestExpiry())))
                 .map(Status::ref)
                 .filter(ref -> !roots.leasedIngests().contains(ref))
                 .concatMap(ref -> dryRun ? Mono.just(ref) : store.abort(ref).thenReturn(ref)

@@ -421,13 +421,19 @@ public final class LocalContentStore implements ContentStore, RefLockEvents, Blo
 
     @Override
     public Mono<Writer> writer(String ref, long total, Digest expected) {
+        return writer(ref, total, expected, null);
+    }
+
+    @Override
+    public Mono<Writer> writer(String ref, long total, Digest expected, java.time.Duration expiry) {
         return Mono.defer(() -> {
             Refs.validate(ref);
             if (total < 0) {
                 throw ContentException.invalidArgument("ref " + ref + ": negative total " + total);
             }
+            io.stowage.content.Ingester.validateExpiry(ref, expiry);
             locks.lock(ref);
-            return Mono.fromCallable(() -> openWriter(ref, total, expected))
+            return Mono.fromCallable(() -> openWriter(ref, total, expected, expiry))
                     .subscribeOn(blocking)
                     .onErrorMap(e -> FileErrors.of("ref " + ref + ": open", e))
                     .doOnError(e -> {
@@ -446,7 +452,8 @@ public final class LocalContentStore implements ContentStore, RefLockEvents, Blo
         });
     }
 
-    private LocalWriter openWriter(String ref, long total, Digest expected) throws IOException {
+    private LocalWriter openWriter(String ref, long total, Digest expected, java.time.Duration expiry)
+            throws IOException {
         Path dir = paths.ingestDir(ref);
         if (expected != null && Files.exists(paths.blob(expected))) {
             IngestFiles.wipe(dir);
@@ -462,8 +469,8 @@ public final class LocalContentStore implements ContentStore, RefLockEvents, Blo
         }
         if (st == null) {
             Instant now = Instant.now();
-            IngestFiles.create(paths.ingestRoot(), dir, ref, now, total, expected);
-            st = new Status(ref, 0, total, expected, now, now);
+            IngestFiles.create(paths.ingestRoot(), dir, ref, now, total, expected, expiry);
+            st = new Status(ref, 0, total, expected, now, now, expiry);
         } else {
             long t = total > 0 ? total : st.total();
             Digest e = expected != null ? expected : st.expected();
@@ -473,7 +480,11 @@ public final class LocalContentStore implements ContentStore, RefLockEvents, Blo
             if (!Objects.equals(e, st.expected())) {
                 IngestFiles.writeField(dir, IngestFiles.EXPECTED, e.toString());
             }
-            st = new Status(ref, st.offset(), t, e, st.startedAt(), st.updatedAt());
+            java.time.Duration x = expiry != null ? expiry : st.expiry();
+            if (!Objects.equals(x, st.expiry())) {
+                IngestFiles.writeField(dir, IngestFiles.EXPIRY, x.toString());
+            }
+            st = new Status(ref, st.offset(), t, e, st.startedAt(), st.updatedAt(), x);
         }
         String alg = st.expected() != null ? st.expected().algorithm() : Digest.SHA256;
         Path data = dir.resolve(IngestFiles.DATA);

@@ -66,6 +66,7 @@ final class LocalWriter implements Writer {
     private final AsynchronousFileChannel channel;
     private final Instant startedAt;
     private final String algorithm;
+    private final java.time.Duration expiry;
 
     private long total;
     private Digest expected;
@@ -89,6 +90,7 @@ final class LocalWriter implements Writer {
         this.updatedAt = status.updatedAt();
         this.total = status.total();
         this.expected = status.expected();
+        this.expiry = status.expiry();
         this.algorithm = md.getAlgorithm().equals("SHA-512") ? Digest.SHA512 : Digest.SHA256;
         this.gen = new Generation(md, status.offset());
     }
@@ -379,7 +381,7 @@ final class LocalWriter implements Writer {
     }
 
     synchronized Status snapshot() {
-        return new Status(ref, gen.offset, total, expected, startedAt, updatedAt);
+        return new Status(ref, gen.offset, total, expected, startedAt, updatedAt, expiry);
     }
 
     @Override
