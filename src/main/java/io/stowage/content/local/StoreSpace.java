@@ -171,9 +171,14 @@ public final class StoreSpace {
     }
 
     private ContentException exhausted(String ref, long end, long max, long others) {
+        if (end > max) {
+            return new ContentException(ErrorCode.RESOURCE_EXHAUSTED, "ref " + ref + ": " + end
+                    + " bytes are more than the whole store quota of " + max + " bytes");
+        }
         return new ContentException(ErrorCode.RESOURCE_EXHAUSTED, "ref " + ref + ": " + end
                 + " bytes do not fit in the store quota of " + max + " bytes (" + Math.max(0, others)
-                + " in use by other content and ingests, after evicting unreferenced content)");
+                + " in use by other content and ingests" + (eviction == null ? ", no garbage collector to evict"
+                + " unreferenced content)" : ", after evicting unreferenced content)"));
     }
 
     private boolean tryTake(String ref, long delta) {
