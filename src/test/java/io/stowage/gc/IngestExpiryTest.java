@@ -96,6 +96,8 @@ class IngestExpiryTest {
         server = StowageServer.start(ServerOptions.defaults().withPort(0), List.of(ContentRoutes.of(f.store)));
         remote = RemoteContentStore.connect(server.uri());
         writeAndClose(remote, "remote", Duration.ofMinutes(90));
+        // the server ends its side of the session after the client's close returns
+        f.store.whenUnlocked("remote").block(T);
 
         assertThat(f.store.status("remote").block(T).expiry()).isEqualTo(Duration.ofMinutes(90));
         assertThat(remote.status("remote").block(T).expiry()).isEqualTo(Duration.ofMinutes(90));
