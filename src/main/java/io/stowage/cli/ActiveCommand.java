@@ -68,9 +68,9 @@ final class ActiveCommand extends ContentSubcommand {
         return 0;
     }
 
-    /** {@code 250ms}, {@code 2s}, {@code 1m}, or ISO-8601 ({@code PT2S}); positive. */
+    /** {@code 250ms}, {@code 2s}, {@code 1m}, {@code 2h}, {@code 7d}, or ISO-8601 ({@code PT2S}); positive. */
     static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
-        private static final Pattern SIMPLE = Pattern.compile("(\\d+)(ms|s|m)");
+        private static final Pattern SIMPLE = Pattern.compile("(\\d+)(ms|s|m|h|d)");
 
         @Override
         public Duration convert(String value) {
@@ -81,6 +81,8 @@ final class ActiveCommand extends ContentSubcommand {
                 d = switch (m.group(2)) {
                     case "ms" -> Duration.ofMillis(n);
                     case "s" -> Duration.ofSeconds(n);
+                    case "h" -> Duration.ofHours(n);
+                    case "d" -> Duration.ofDays(n);
                     default -> Duration.ofMinutes(n);
                 };
             } else {

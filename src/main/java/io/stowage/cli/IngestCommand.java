@@ -35,6 +35,11 @@ final class IngestCommand extends ContentSubcommand {
     @Option(names = "--expected", paramLabel = "DIGEST", description = "Expected digest (sha256:... or sha512:...).")
     String expected;
 
+    @Option(names = "--expiry", paramLabel = "DURATION", converter = ActiveCommand.DurationConverter.class,
+            description = "Let garbage collection abort the ingest once untouched this long (e.g. 30m, 2h; default:"
+                    + " the server's ingestExpiry).")
+    java.time.Duration expiry;
+
     @Option(names = "--label", paramLabel = "KEY=VALUE", description = "Label of the committed content (repeatable).")
     Map<String, String> labels = new LinkedHashMap<>();
 
@@ -94,7 +99,7 @@ final class IngestCommand extends ContentSubcommand {
     /** Opens the writer; when another writer holds the ref, says so on stderr and waits for it. */
     private Writer open(ContentStore store, Digest expectedDigest) {
         try {
-            return store.writer(ref, total, expectedDigest).block();
+            return store.expiringWriter(ref, total, expectedDigest, expiry).block();
         } catch (ContentException e) {
             if (e.code() != ErrorCode.UNAVAILABLE || !serverAnswers(store)) {
                 throw e;

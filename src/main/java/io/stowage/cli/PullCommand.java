@@ -1,6 +1,8 @@
 package io.stowage.cli;
 
 import io.stowage.content.ContentStore;
+import io.stowage.gc.Leases;
+import io.stowage.gc.remote.RemoteLeases;
 import io.stowage.images.Image;
 import io.stowage.images.ImageStore;
 import io.stowage.transfer.Platform;
@@ -43,11 +45,26 @@ final class PullCommand extends TransferCommand implements Callable<Integer> {
         options = allPlatforms ? options.withAllPlatforms()
                 : options.withPlatform(platform == null ? Platform.current() : Platform.parse(platform));
         try (ContentStore store = main.connect(); ImageStore images = main.connectImages();
-             Puller puller = Puller.create(store, images, options)) {
+             RemoteLeases leases = RemoteLeases.connect(main.address());
+             Puller puller = Puller.create(store, images, leaseApi(leases), options)) {
             TransferProgress progress = TransferProgress.create();
             Image image = run(puller.pull(reference, progress), progress, store);
             printResult("pulled", image.name(), image.target().digest().toString());
             return 0;
+        }
+    }
+
+    /**
+     * The server's lease API, under which the pull protects what it writes from garbage collection until the image
+     * names it; null (pull without a lease) when the server has none ({@code service/leases} disabled) or cannot
+     * be asked. Probed with one cheap request.
+     */
+    private static Leases leaseApi(RemoteLeases leases) {
+        try {
+            leases.resources("stowage-probe").then().block(java.time.Duration.ofSeconds(10));
+            return leases;
+        } catch (RuntimeException e) {
+            return null;
         }
     }
 }

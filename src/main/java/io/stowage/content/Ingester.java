@@ -1,5 +1,6 @@
 package io.stowage.content;
 
+import java.time.Duration;
 import reactor.core.publisher.Mono;
 
 /** Opens writers. Implementations are thread-safe. */
@@ -16,4 +17,27 @@ public interface Ingester {
      *              INVALID_ARGUMENT for a bad ref ({@link Refs#validate}) or negative total.
      */
     Mono<Writer> writer(String ref, long total, Digest expected);
+
+    /**
+     * As {@link #writer(String, long, Digest)}, giving the ingest an expiry of its own: once untouched for
+     * {@code expiry}, garbage collection aborts it (unless a live lease holds it), instead of after the collector's
+     * default (24 h). Null keeps the ingest's stored expiry, or the default. Stored with the ingest, so it holds
+     * across resumes and restarts; {@link Status#expiry()} reports it.
+     *
+     * <p>Errors: as the three-argument form; INVALID_ARGUMENT for an expiry that is not positive, or when the
+     * store cannot keep one (the default).
+     */
+    default Mono<Writer> expiringWriter(String ref, long total, Digest expected, Duration expiry) {
+        if (expiry == null) {
+            return writer(ref, total, expected);
+        }
+        return Mono.error(ContentException.invalidArgument("ref " + ref + ": this store keeps no per-ingest expiry"));
+    }
+
+    /** INVALID_ARGUMENT unless {@code expiry} is null or positive. */
+    static void validateExpiry(String ref, Duration expiry) {
+        if (expiry != null && (expiry.isZero() || expiry.isNegative())) {
+            throw ContentException.invalidArgument("ref " + ref + ": expiry must be positive, got " + expiry);
+        }
+    }
 }

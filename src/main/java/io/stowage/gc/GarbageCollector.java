@@ -41,4 +41,15 @@ public interface GarbageCollector {
 
     /** Runs one collection; with {@code dryRun} nothing is deleted or aborted and the report says what would be. */
     Mono<GcReport> collect(boolean dryRun);
+
+    /**
+     * Runs one collection for the disk quota: marks as {@link #collect} does, then removes unreferenced content
+     * least recently read first (a blob never read counts as read when committed) until {@code bytes} are freed or
+     * nothing unreferenced is left; ingests are not touched. Waits for a collection already running instead of
+     * failing. The report says what was removed and freed. By default a full collection, which frees at least as
+     * much.
+     */
+    default Mono<GcReport> evict(long bytes) {
+        return collect(false);
+    }
 }

@@ -30,6 +30,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.util.retry.Retry;
 
 /** The {@link GarbageCollector} over a {@link LocalContentStore}; the argument for its safety is there. */
 final class MarkSweep implements GarbageCollector {
@@ -58,6 +59,30 @@ final class MarkSweep implements GarbageCollector {
 
     @Override
     public Mono<GcReport> collect(boolean dryRun) {
+        return run(dryRun ? "gc (dry run)" : "gc", (roots, blobs, marked, start) -> sweep(blobs, marked, start, dryRun)
+                .zipWith(expireIngests(roots, start, dryRun), (swept, aborted) -> new GcReport(dryRun,
+                        swept.removed, swept.bytes.get(), aborted, marked.size(),
+                        Duration.between(start, options.clock().instant()))));
+    }
+
+    @Override
+    public Mono<GcReport> evict(long bytes) {
+        return store.flushReadTimes()
+                .then(run("gc (quota)", (roots, blobs, marked, start) -> db.call(MarkSweep::readTimes)
+                        .flatMap(reads -> evictLeastRecentlyRead(blobs, marked, reads, start, bytes))
+                        .map(swept -> new GcReport(false, swept.removed, swept.bytes.get(), List.of(),
+                                marked.size(), Duration.between(start, options.clock().instant())))))
+                // a collection on schedule or on demand is running: wait for it, then evict
+                .retryWhen(Retry.fixedDelay(400, Duration.ofMillis(25))
+                        .filter(e -> ContentException.is(e, ErrorCode.UNAVAILABLE)));
+    }
+
+    /** What a collection does once the roots are read, the blobs listed and the reachable ones marked. */
+    private interface Phase {
+        Mono<GcReport> apply(References.Roots roots, Map<Digest, Info> blobs, Set<Digest> marked, Instant start);
+    }
+
+    private Mono<GcReport> run(String what, Phase phase) {
         return Mono.defer(() -> {
             if (!running.compareAndSet(false, true)) {
                 return Mono.error(ContentException.unavailable("gc: a collection is already running"));
@@ -66,13 +91,9 @@ final class MarkSweep implements GarbageCollector {
             return db.call(c -> References.roots(c, start.toEpochMilli()))
                     .flatMap(roots -> store.walk(List.of()).collectMap(Info::digest)
                             .flatMap(blobs -> mark(roots, blobs, start)
-                                    .flatMap(marked -> sweep(blobs, marked, start, dryRun)
-                                            .zipWith(expireIngests(roots, start, dryRun),
-                                                    (swept, aborted) -> new GcReport(dryRun, swept.removed,
-                                                            swept.bytes.get(), aborted, marked.size(),
-                                                            Duration.between(start, options.clock().instant()))))))
-                    .doOnNext(r -> log.info("gc{}: {} blobs removed, {} bytes freed, {} ingests aborted, {} marked,"
-                                    + " {} ms", dryRun ? " (dry run)" : "", r.blobsRemoved(), r.bytesFreed(),
+                                    .flatMap(marked -> phase.apply(roots, blobs, marked, start))))
+                    .doOnNext(r -> log.info("{}: {} blobs removed, {} bytes freed, {} ingests aborted, {} marked,"
+                                    + " {} ms", what, r.blobsRemoved(), r.bytesFreed(),
                             r.ingestsAborted().size(), r.marked(), r.duration().toMillis()))
                     // released before the report is delivered, so that the caller can start the next one at once
                     .doOnSuccess(r -> running.set(false))
@@ -185,9 +206,69 @@ final class MarkSweep implements GarbageCollector {
                     if (n >= 0) {
                         swept.removed.add(d);
                         swept.bytes.addAndGet(n);
+                        if (!dryRun) {
+                            store.space().removed(n);
+                        }
                     }
                 }))
                 .then(Mono.just(swept));
+    }
+
+    // ---- quota eviction
+
+    /**
+     * Removes unmarked blobs, the one used longest ago first (its last read, or its commit when it was never read),
+     * until {@code bytes} are freed. A blob still named by the labels of an unmarked parent that has not gone yet
+     * is refused by the re-check; it is tried again in a second pass, after its parents.
+     */
+    private Mono<Swept> evictLeastRecentlyRead(Map<Digest, Info> blobs, Set<Digest> marked, Map<String, Long> reads,
+                                               Instant start, long bytes) {
+        List<Digest> order = new ArrayList<>();
+        for (Digest d : blobs.keySet()) {
+            if (!marked.contains(d)) {
+                order.add(d);
+            }
+        }
+        Map<Digest, Long> lastUse = new HashMap<>();
+        for (Digest d : order) {
+            Instant created = blobs.get(d).createdAt();
+            long c = created == null ? 0 : created.toEpochMilli();
+            lastUse.put(d, Math.max(c, reads.getOrDefault(d.toString(), 0L)));
+        }
+        order.sort(java.util.Comparator.<Digest>comparingLong(lastUse::get).thenComparing(d -> d));
+        Swept swept = new Swept();
+        Set<String> gone = ConcurrentHashMap.newKeySet();
+        Instant orphanBefore = start.minus(options.orphanGrace());
+        Flux<Digest> pass = Flux.defer(() -> Flux.fromIterable(order))
+                .filter(d -> !gone.contains(d.toString()))
+                .takeWhile(d -> swept.bytes.get() < bytes);
+        return pass.concatWith(pass)
+                .concatMap(d -> db.transaction(c -> {
+                    try {
+                        return References.removeIfUnreferenced(c, d, store.blobFile(d), start, orphanBefore, gone,
+                                false);
+                    } catch (IOException e) {
+                        throw ContentException.internal("gc: evict " + d + ": " + e.getMessage(), e);
+                    }
+                }).doOnNext(n -> {
+                    if (n >= 0) {
+                        swept.removed.add(d);
+                        swept.bytes.addAndGet(n);
+                        store.space().removed(n);
+                    }
+                }), 0)
+                .then(Mono.just(swept));
+    }
+
+    private static Map<String, Long> readTimes(java.sql.Connection c) throws java.sql.SQLException {
+        Map<String, Long> out = new HashMap<>();
+        try (java.sql.PreparedStatement ps = c.prepareStatement("SELECT digest, read_at FROM content_reads");
+             java.sql.ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.put(rs.getString(1), rs.getLong(2));
+            }
+        }
+        return out;
     }
 
     /** The unmarked blobs ordered so that a blob comes after every unmarked blob whose labels name it. */
@@ -239,9 +320,9 @@ final class MarkSweep implements GarbageCollector {
     // ---- ingests
 
     private Mono<List<String>> expireIngests(References.Roots roots, Instant start, boolean dryRun) {
-        Instant cutoff = start.minus(options.ingestExpiry());
         return store.listStatuses(List.of())
-                .filter(st -> st.updatedAt() != null && st.updatedAt().isBefore(cutoff))
+                .filter(st -> st.updatedAt() != null && st.updatedAt()
+                        .isBefore(start.minus(st.expiry() != null ? st.expiry() : options.ingestExpiry())))
                 .map(Status::ref)
                 .filter(ref -> !roots.leasedIngests().contains(ref))
                 .concatMap(ref -> dryRun ? Mono.just(ref) : store.abort(ref).thenReturn(ref)

@@ -128,6 +128,12 @@ final class References {
                 ps.setString(1, id);
                 ps.executeUpdate();
             }
+            if (tables.contains("content_reads")) {
+                try (PreparedStatement ps = c.prepareStatement("DELETE FROM content_reads WHERE digest = ?")) {
+                    ps.setString(1, id);
+                    ps.executeUpdate();
+                }
+            }
             if (!Files.deleteIfExists(file)) {
                 return -1;
             }

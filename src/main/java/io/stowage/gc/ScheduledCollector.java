@@ -49,6 +49,11 @@ public final class ScheduledCollector implements GarbageCollector, AutoCloseable
     }
 
     @Override
+    public Mono<GcReport> evict(long bytes) {
+        return collector.evict(bytes);
+    }
+
+    @Override
     public void close() {
         schedule.dispose();
     }

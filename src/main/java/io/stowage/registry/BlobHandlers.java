@@ -88,7 +88,11 @@ final class BlobHandlers {
 
     private Mono<Void> sendFile(HttpServerResponse res, BlobFiles files, Digest digest, long offset, long length) {
         return Mono.usingWhen(
-                Mono.fromCallable(() -> FileChannel.open(files.blobFile(digest), StandardOpenOption.READ))
+                Mono.fromCallable(() -> {
+                    FileChannel fc = FileChannel.open(files.blobFile(digest), StandardOpenOption.READ);
+                    files.noteRead(digest);
+                    return fc;
+                })
                         .subscribeOn(blocking)
                         .onErrorMap(NoSuchFileException.class, e -> RegistryError.BLOB_UNKNOWN.withDetail(
                                 Map.of("digest", digest.toString()))),

@@ -186,8 +186,8 @@ final class Exchange {
 
     /**
      * The registry error for any failure. Handlers translate the store's errors where the meaning depends on the
-     * endpoint; what reaches here untranslated is mapped by category: a busy ref is TOOMANYREQUESTS, everything
-     * else that is not a RegistryException is UNKNOWN.
+     * endpoint; what reaches here untranslated is mapped by category: a busy ref is TOOMANYREQUESTS, a write over
+     * the store's quota is DENIED with 507, everything else that is not a RegistryException is UNKNOWN.
      */
     static RegistryException translate(Throwable t) {
         if (t instanceof RegistryException re) {
@@ -195,6 +195,9 @@ final class Exchange {
         }
         if (ContentException.is(t, ErrorCode.UNAVAILABLE)) {
             return RegistryError.TOOMANYREQUESTS.withDetail(t.getMessage()).header("Retry-After", "1");
+        }
+        if (ContentException.is(t, ErrorCode.RESOURCE_EXHAUSTED)) {
+            return RegistryError.INSUFFICIENT_STORAGE.withDetail(t.getMessage());
         }
         return RegistryError.UNKNOWN.withDetail(null);
     }

@@ -26,6 +26,7 @@ package io.stowage.registry;
  *   UNSUPPORTED                405  method not allowed here, or deletion disabled
  *   UNSUPPORTED (no route)     404  no such endpoint under /v2/
  *   TOOMANYREQUESTS            429  upload session busy with another request
+ *   DENIED (storage)           507  the upload does not fit in the store's quota, even after eviction
  *   UNKNOWN                    500  unexpected failure (details logged, never sent)
  * </pre>
  */
@@ -49,6 +50,7 @@ enum RegistryError {
     UNSUPPORTED("UNSUPPORTED", 405, "the operation is unsupported"),
     NO_ROUTE("UNSUPPORTED", 404, "no such endpoint"),
     TOOMANYREQUESTS("TOOMANYREQUESTS", 429, "too many requests"),
+    INSUFFICIENT_STORAGE("DENIED", 507, "insufficient storage: the store's quota is exhausted"),
     UNKNOWN("UNKNOWN", 500, "unknown error");
 
     private final String code;

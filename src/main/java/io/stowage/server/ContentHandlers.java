@@ -158,7 +158,11 @@ final class ContentHandlers {
     /** Sends {@code length} bytes of the blob file as a file region (sendfile); the file is opened off the loop. */
     private Mono<Void> sendFile(HttpServerResponse res, BlobFiles files, Digest digest, long offset, long length) {
         return Mono.usingWhen(
-                Mono.fromCallable(() -> FileChannel.open(files.blobFile(digest), StandardOpenOption.READ))
+                Mono.fromCallable(() -> {
+                    FileChannel fc = FileChannel.open(files.blobFile(digest), StandardOpenOption.READ);
+                    files.noteRead(digest);
+                    return fc;
+                })
                         .subscribeOn(blocking)
                         .onErrorMap(NoSuchFileException.class,
                                 e -> ContentException.notFound("content " + digest + ": not found")),

@@ -178,6 +178,9 @@ public final class ContentJson {
         }
         writeTime(g, "startedAt", st.startedAt());
         writeTime(g, "updatedAt", st.updatedAt());
+        if (st.expiry() != null) {
+            g.writeNumberField("expiry", st.expiry().toSeconds());
+        }
         g.writeEndObject();
     }
 
@@ -224,7 +227,9 @@ public final class ContentJson {
         String expected = text(n, "expected");
         return new Status(ref, n.path("offset").asLong(0), n.path("total").asLong(0),
                 expected == null || expected.isEmpty() ? null : Digest.parse(expected),
-                time(n, "startedAt"), time(n, "updatedAt"));
+                time(n, "startedAt"), time(n, "updatedAt"),
+                n.path("expiry").canConvertToLong() && n.get("expiry").asLong() > 0
+                        ? java.time.Duration.ofSeconds(n.get("expiry").asLong()) : null);
     }
 
     /**

@@ -101,7 +101,7 @@ final class IngestHandlers {
         Digest expected = t.digest("expected");
         boolean commit = t.flag("commit");
         Map<String, String> labels = t.keyValues("label");
-        return Mono.usingWhen(store.writer(ref, total, expected),
+        return Mono.usingWhen(store.expiringWriter(ref, total, expected, t.expiry()),
                         w -> write(w, offset, body(req, ref)).then(commit
                                 ? w.commit(total, expected, labels).map(info -> new Reply(HttpResponseStatus.CREATED, info))
                                 : w.status().flatMap(st -> w.close().thenReturn(new Reply(HttpResponseStatus.OK, st)))),
@@ -127,13 +127,14 @@ final class IngestHandlers {
     private Mono<Void> session(HttpServerRequest req, HttpServerResponse res, String ref, RequestTarget t) {
         long total = t.nonNegative("total", 0);
         Digest expected = t.digest("expected");
+        java.time.Duration expiry = t.expiry();
         if (!isUpgrade(req)) {
             throw ContentException.invalidArgument("GET " + PREFIX + "/{ref}/write needs a WebSocket upgrade");
         }
         // Open the writer before upgrading, so a locked ref or existing content refuses the upgrade. The upgrade
         // itself must run on the connection's event loop: done from another thread, a frame the client sends
         // right after the 101 can reach the HTTP operations before the WebSocket ones replace them, and is lost.
-        return store.writer(ref, total, expected)
+        return store.expiringWriter(ref, total, expected, expiry)
                 .publishOn(eventLoopOf(res))
                 .doOnDiscard(Writer.class, w -> w.close().subscribe())
                 .flatMap(w -> w.status()

@@ -108,6 +108,15 @@ final class RequestTarget {
         return v.isEmpty() ? null : v.get(0);
     }
 
+    /** The {@code expiry} parameter: whole seconds, positive; null when not given. */
+    java.time.Duration expiry() {
+        long s = nonNegative("expiry", -1);
+        if (s == 0) {
+            throw ContentException.invalidArgument("query parameter expiry=0: want a positive number of seconds");
+        }
+        return s < 0 ? null : java.time.Duration.ofSeconds(s);
+    }
+
     /** A non-negative long parameter, or {@code absent} when not given. */
     long nonNegative(String name, long absent) {
         String v = single(name);

@@ -81,6 +81,7 @@ class ServeCommandTest {
                 + "\"status\":\"ok\",\"error\":null},{\"type\":\"service\",\"id\":\"content\",\"requires\":[\"content\"],"
                 + "\"status\":\"ok\",\"error\":null},{\"type\":\"service\",\"id\":\"gc\",\"requires\":[\"gc\"],"
                 + "\"status\":\"ok\",\"error\":null},{\"type\":\"service\",\"id\":\"images\",\"requires\":[\"images\"],"
+                + "\"status\":\"ok\",\"error\":null},{\"type\":\"service\",\"id\":\"leases\",\"requires\":[\"metadata\"],"
                 + "\"status\":\"ok\",\"error\":null},{\"type\":\"service\",\"id\":\"plugins\",\"requires\":[],"
                 + "\"status\":\"ok\",\"error\":null},{\"type\":\"service\",\"id\":\"registry\","
                 + "\"requires\":[\"content\",\"metadata\"],\"status\":\"ok\",\"error\":null}]");
@@ -97,6 +98,7 @@ class ServeCommandTest {
                 "service   content    ok      -",
                 "service   gc         ok      -",
                 "service   images     ok      -",
+                "service   leases     ok      -",
                 "service   plugins    ok      -",
                 "service   registry   ok      -");
         assertThat(Files.isDirectory(root.resolve("blobs"))).isTrue();
@@ -162,6 +164,7 @@ class ServeCommandTest {
                 "service   gc         skipped  requires gc, but none of its plugins initialised "
                         + "(gc/scheduler skipped)",
                 "service   images     ok       -",
+                "service   leases     ok       -",
                 "service   plugins    ok       -",
                 "service   registry   skipped  requires content, but none of its plugins initialised "
                         + "(content/local skipped)");

@@ -19,4 +19,11 @@ public interface BlobFiles {
     default boolean verifiesReads() {
         return false;
     }
+
+    /**
+     * Tells the store that {@code digest} is being read through its file (zero-copy), so that its last-read time,
+     * which quota eviction goes by, moves. Cheap and non-blocking.
+     */
+    default void noteRead(Digest digest) {
+    }
 }

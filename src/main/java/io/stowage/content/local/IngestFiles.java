@@ -29,6 +29,8 @@ final class IngestFiles {
     static final String UPDATED_AT = "updatedat";
     static final String TOTAL = "total";
     static final String EXPECTED = "expected";
+    /** The ingest's own expiry, ISO-8601 (absent: the collector's default). */
+    static final String EXPIRY = "expiry";
 
     private IngestFiles() {
     }
@@ -47,7 +49,7 @@ final class IngestFiles {
             }
             long total = readLong(dir.resolve(TOTAL));
             Digest expected = readDigest(dir.resolve(EXPECTED));
-            return new Status(ref, data.size(), total, expected, startedAt, updatedAt);
+            return new Status(ref, data.size(), total, expected, startedAt, updatedAt, readExpiry(dir.resolve(EXPIRY)));
         } catch (IOException | RuntimeException e) {
             return null;
         }
@@ -59,8 +61,8 @@ final class IngestFiles {
     }
 
     /** Creates a fresh ingest directory atomically, replacing whatever was there. */
-    static void create(Path ingestRoot, Path dir, String ref, Instant startedAt, long total, Digest expected)
-            throws IOException {
+    static void create(Path ingestRoot, Path dir, String ref, Instant startedAt, long total, Digest expected,
+                       java.time.Duration expiry) throws IOException {
         Files.createDirectories(ingestRoot);
         Path tmp = ingestRoot.resolve(".tmp-" + UUID.randomUUID());
         Files.createDirectory(tmp);
@@ -73,6 +75,9 @@ final class IngestFiles {
             }
             if (expected != null) {
                 Files.writeString(tmp.resolve(EXPECTED), expected.toString());
+            }
+            if (expiry != null) {
+                Files.writeString(tmp.resolve(EXPIRY), expiry.toString());
             }
             Files.createFile(tmp.resolve(DATA));
             Files.setLastModifiedTime(tmp.resolve(DATA), FileTime.from(startedAt));
@@ -123,6 +128,14 @@ final class IngestFiles {
             return Instant.parse(Files.readString(p).trim());
         } catch (IOException | RuntimeException e) {
             return fallback;
+        }
+    }
+
+    private static java.time.Duration readExpiry(Path p) {
+        try {
+            return java.time.Duration.parse(Files.readString(p).trim());
+        } catch (IOException | RuntimeException e) {
+            return null;
         }
     }
 

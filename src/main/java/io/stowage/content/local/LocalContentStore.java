@@ -98,6 +98,8 @@ public final class LocalContentStore implements ContentStore, RefLockEvents, Blo
     private final ConcurrentMap<String, LocalWriter> writers = new ConcurrentHashMap<>();
     private final Object[] digestLocks = new Object[64];
     private final boolean verifyOnRead;
+    private final StoreSpace space = new StoreSpace();
+    private final ReadTimes readTimes;
 
     private LocalContentStore(BlobPaths paths, Scheduler blocking, MetadataDb db, boolean ownsDb,
                               boolean verifyOnRead) {
@@ -107,6 +109,7 @@ public final class LocalContentStore implements ContentStore, RefLockEvents, Blo
         this.db = db;
         this.ownsDb = ownsDb;
         this.records = new BlobRecords(db);
+        this.readTimes = new ReadTimes(db);
         for (int i = 0; i < digestLocks.length; i++) {
             digestLocks[i] = new Object();
         }
@@ -163,6 +166,32 @@ public final class LocalContentStore implements ContentStore, RefLockEvents, Blo
         return paths.root();
     }
 
+    /** The quota of this store: bytes in use, the limit, the eviction run when a write does not fit. */
+    public StoreSpace space() {
+        return space;
+    }
+
+    /**
+     * Limits the store to {@code maxBytes} ({@link StoreSpace}), counting what it holds now. Blocking: call it at
+     * start-up, before writers are opened. INVALID_ARGUMENT when not positive.
+     */
+    public void limitSize(long maxBytes) {
+        space.limit(maxBytes, paths);
+    }
+
+    /**
+     * Writes the read times noted since the last flush to the metadata table {@code content_reads}
+     * ({@code digest}, {@code read_at} in ms), where eviction looks for the least recently read content.
+     */
+    public Mono<Void> flushReadTimes() {
+        return readTimes.flush();
+    }
+
+    @Override
+    public void noteRead(Digest digest) {
+        readTimes.record(digest);
+    }
+
     Scheduler blocking() {
         return blocking;
     }
@@ -193,7 +222,8 @@ public final class LocalContentStore implements ContentStore, RefLockEvents, Blo
                 Mono.fromCallable(() -> AsynchronousFileChannel.open(file, Set.of(StandardOpenOption.READ), FILE_IO))
                         .subscribeOn(blocking)
                         .onErrorMap(NoSuchFileException.class,
-                                e -> ContentException.notFound("content " + digest + ": not found")),
+                                e -> ContentException.notFound("content " + digest + ": not found"))
+                        .doOnNext(ch -> readTimes.record(digest)),
                 ch -> readRange(digest, ch, offset, length),
                 ch -> Mono.fromRunnable(() -> closeQuietly(ch)));
     }
@@ -418,11 +448,14 @@ public final class LocalContentStore implements ContentStore, RefLockEvents, Blo
         // The file goes first: a crash in between leaves a row without a blob, which is invisible.
         return Mono.<Void>fromCallable(() -> {
             synchronized (digestLock(digest)) {
+                long size;
                 try {
+                    size = Files.size(paths.blob(digest));
                     Files.delete(paths.blob(digest));
                 } catch (NoSuchFileException e) {
                     throw ContentException.notFound("content " + digest + ": not found");
                 }
+                space.removed(size);
                 CrashPoints.reach("delete.unlinked");
                 records.delete(digest).block();
             }
@@ -485,6 +518,7 @@ public final class LocalContentStore implements ContentStore, RefLockEvents, Blo
                 }
                 IngestFiles.wipe(dir);
                 hashStates.forget(ref);
+                space.dropped(ref);
                 return null;
             }).subscribeOn(blocking)
                     .onErrorMap(e -> FileErrors.of("abort " + ref, e))
@@ -496,15 +530,30 @@ public final class LocalContentStore implements ContentStore, RefLockEvents, Blo
 
     @Override
     public Mono<Writer> writer(String ref, long total, Digest expected) {
+        return expiringWriter(ref, total, expected, null);
+    }
+
+    @Override
+    public Mono<Writer> expiringWriter(String ref, long total, Digest expected, java.time.Duration expiry) {
         return Mono.defer(() -> {
             Refs.validate(ref);
             if (total < 0) {
                 throw ContentException.invalidArgument("ref " + ref + ": negative total " + total);
             }
+            io.stowage.content.Ingester.validateExpiry(ref, expiry);
             locks.lock(ref);
-            return Mono.fromCallable(() -> openWriter(ref, total, expected))
+            return Mono.fromCallable(() -> openWriter(ref, total, expected, expiry))
                     .subscribeOn(blocking)
                     .onErrorMap(e -> FileErrors.of("ref " + ref + ": open", e))
+                    .doOnError(e -> {
+                        if (ContentException.is(e, io.stowage.content.ErrorCode.ALREADY_EXISTS)) {
+                            space.dropped(ref);
+                        }
+                    })
+                    // a predeclared total is reserved whole; the data already written stays when it does not fit
+                    .flatMap(w -> space.claim(ref, Math.max(w.snapshot().total(), w.snapshot().offset()))
+                            .thenReturn(w)
+                            .onErrorResume(e -> w.close().onErrorResume(x -> Mono.empty()).then(Mono.error(e))))
                     .doOnNext(w -> writers.put(ref, w))
                     .doOnError(e -> locks.unlock(ref))
                     .doOnCancel(() -> locks.unlock(ref))
@@ -512,7 +561,8 @@ public final class LocalContentStore implements ContentStore, RefLockEvents, Blo
         });
     }
 
-    private LocalWriter openWriter(String ref, long total, Digest expected) throws IOException {
+    private LocalWriter openWriter(String ref, long total, Digest expected, java.time.Duration expiry)
+            throws IOException {
         Path dir = paths.ingestDir(ref);
         if (expected != null && Files.exists(paths.blob(expected))) {
             IngestFiles.wipe(dir);
@@ -528,8 +578,8 @@ public final class LocalContentStore implements ContentStore, RefLockEvents, Blo
         }
         if (st == null) {
             Instant now = Instant.now();
-            IngestFiles.create(paths.ingestRoot(), dir, ref, now, total, expected);
-            st = new Status(ref, 0, total, expected, now, now);
+            IngestFiles.create(paths.ingestRoot(), dir, ref, now, total, expected, expiry);
+            st = new Status(ref, 0, total, expected, now, now, expiry);
         } else {
             long t = total > 0 ? total : st.total();
             Digest e = expected != null ? expected : st.expected();
@@ -539,7 +589,11 @@ public final class LocalContentStore implements ContentStore, RefLockEvents, Blo
             if (!Objects.equals(e, st.expected())) {
                 IngestFiles.writeField(dir, IngestFiles.EXPECTED, e.toString());
             }
-            st = new Status(ref, st.offset(), t, e, st.startedAt(), st.updatedAt());
+            java.time.Duration x = expiry != null ? expiry : st.expiry();
+            if (!Objects.equals(x, st.expiry())) {
+                IngestFiles.writeField(dir, IngestFiles.EXPIRY, x.toString());
+            }
+            st = new Status(ref, st.offset(), t, e, st.startedAt(), st.updatedAt(), x);
         }
         String alg = st.expected() != null ? st.expected().algorithm() : Digest.SHA256;
         Path data = dir.resolve(IngestFiles.DATA);
@@ -692,6 +746,12 @@ public final class LocalContentStore implements ContentStore, RefLockEvents, Blo
     public void close() {
         List<LocalWriter> open = new ArrayList<>(writers.values());
         Flux.fromIterable(open).flatMap(w -> w.close().onErrorResume(e -> Mono.empty())).blockLast();
+        readTimes.close();
+        try {
+            readTimes.flush().block(java.time.Duration.ofSeconds(10));
+        } catch (RuntimeException e) {
+            log.debug("flushing read times on close failed", e);
+        }
         if (ownsDb) {
             db.close();
         }

@@ -66,6 +66,7 @@ final class LocalWriter implements Writer {
     private final AsynchronousFileChannel channel;
     private final Instant startedAt;
     private final String algorithm;
+    private final java.time.Duration expiry;
 
     private long total;
     private Digest expected;
@@ -92,6 +93,7 @@ final class LocalWriter implements Writer {
         this.updatedAt = status.updatedAt();
         this.total = status.total();
         this.expected = status.expected();
+        this.expiry = status.expiry();
         this.algorithm = md.getAlgorithm().equals("SHA-512") ? Digest.SHA512 : Digest.SHA256;
         this.gen = new Generation(md, status.offset());
     }
@@ -188,7 +190,7 @@ final class LocalWriter implements Writer {
         if (n == 0) {
             return Mono.empty();
         }
-        return Mono.create(sink -> {
+        return roomFor(g, n).then(Mono.create(sink -> {
             long pos;
             synchronized (this) {
                 if (mine.cancelled || gen != g) {
@@ -209,6 +211,20 @@ final class LocalWriter implements Writer {
                 g.md.update(buf.duplicate());
             }
             io.partDone(null);
+        }));
+    }
+
+    /** Claims quota room for {@code n} more bytes ({@link StoreSpace}); a no-op within a predeclared total. */
+    private Mono<Void> roomFor(Generation g, int n) {
+        return Mono.defer(() -> {
+            long end;
+            synchronized (this) {
+                end = g.offset + n;
+                if (total > 0) {
+                    end = Math.min(end, total);
+                }
+            }
+            return store.space().claim(ref, end);
         });
     }
 
@@ -368,7 +384,7 @@ final class LocalWriter implements Writer {
     }
 
     synchronized Status snapshot() {
-        return new Status(ref, gen.offset, total, expected, startedAt, updatedAt);
+        return new Status(ref, gen.offset, total, expected, startedAt, updatedAt, expiry);
     }
 
     @Override
@@ -419,10 +435,28 @@ final class LocalWriter implements Writer {
                     .then(Mono.fromCallable(() -> verifyAndPublish(size, expectedDigest, labels))
                             .subscribeOn(store.blocking()));
         }).doOnEach(sig -> {
+            if (sig.isOnNext()) {
+                store.space().committed(ref, sig.get().size());
+            } else if (sig.isOnError()) {
+                if (ContentException.is(sig.getThrowable(), io.stowage.content.ErrorCode.ALREADY_EXISTS)) {
+                    store.space().dropped(ref);
+                } else {
+                    settleSpace();
+                }
+            }
             if (sig.isOnNext() || sig.isOnError()) {
                 store.release(this);
             }
         }).doOnCancel(() -> store.release(this));
+    }
+
+    /** The ingest keeps its data: its quota claim becomes what it holds. */
+    private void settleSpace() {
+        long held;
+        synchronized (this) {
+            held = gen.offset;
+        }
+        store.space().settle(ref, held);
     }
 
     /** Runs on the blocking scheduler: sync, check, then publish the data under its digest. */
@@ -540,7 +574,14 @@ final class LocalWriter implements Writer {
                         return null;
                     }).subscribeOn(store.blocking()))
                     .onErrorMap(e -> FileErrors.of("ref " + ref + ": " + how, e))
-                    .doOnTerminate(() -> store.release(this));
+                    .doOnTerminate(() -> {
+                        if (remove) {
+                            store.space().dropped(ref);
+                        } else {
+                            settleSpace();
+                        }
+                        store.release(this);
+                    });
             // Ending runs to its end even when its caller goes away (a dropped connection cancels the close that
             // it caused): the lock is released only once what status reported is on disk, so that the next
             // writer of the ref resumes from exactly that.

@@ -207,18 +207,25 @@ public final class RemoteContentStore implements ContentStore, Verifier {
      */
     @Override
     public Mono<Writer> writer(String ref, long total, Digest expected) {
+        return expiringWriter(ref, total, expected, null);
+    }
+
+    /** As {@link #writer(String, long, Digest)}, with {@code expiry=S} (whole seconds) on the session's URI. */
+    @Override
+    public Mono<Writer> expiringWriter(String ref, long total, Digest expected, java.time.Duration expiry) {
         return Mono.defer(() -> {
+            io.stowage.content.Ingester.validateExpiry(ref, expiry);
             checkOpen();
             Refs.validate(ref);
             if (total < 0) {
                 throw ContentException.invalidArgument("ref " + ref + ": negative total " + total);
             }
-            return closedRefs.open(ref, openWriter(ref, total, expected));
+            return closedRefs.open(ref, openWriter(ref, total, expected, expiry));
         });
     }
 
-    private Mono<Writer> openWriter(String ref, long total, Digest expected) {
-        return WriteSession.open(sessions, WirePaths.writeSession(ref, total, expected), ref, options)
+    private Mono<Writer> openWriter(String ref, long total, Digest expected, java.time.Duration expiry) {
+        return WriteSession.open(sessions, WirePaths.writeSession(ref, total, expected, expiry), ref, options)
                 .<Writer>flatMap(session -> opened(session, ref, expected)
                         .onErrorResume(e -> session.close(WireErrors.of("write session of ref " + ref, e))
                                 .then(Mono.error(e)))

@@ -45,6 +45,11 @@ final class WirePaths {
 
     /** {@code /v1/ingests/{ref}/write?total=T&expected=D}, each parameter only when declared. */
     static String writeSession(String ref, long total, Digest expected) {
+        return writeSession(ref, total, expected, null);
+    }
+
+    /** As above, with the ingest's own expiry in whole seconds (rounded up). */
+    static String writeSession(String ref, long total, Digest expected, java.time.Duration expiry) {
         StringBuilder b = new StringBuilder(ingest(ref)).append("/write");
         char sep = '?';
         if (total > 0) {
@@ -53,6 +58,11 @@ final class WirePaths {
         }
         if (expected != null) {
             b.append(sep).append("expected=").append(encode(expected.toString()));
+            sep = '&';
+        }
+        if (expiry != null) {
+            long s = expiry.toSeconds() + (expiry.toNanosPart() > 0 ? 1 : 0);
+            b.append(sep).append("expiry=").append(Math.max(1, s));
         }
         return b.toString();
     }

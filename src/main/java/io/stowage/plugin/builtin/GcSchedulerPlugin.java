@@ -4,6 +4,7 @@ import io.stowage.content.ContentStore;
 import io.stowage.content.local.LocalContentStore;
 import io.stowage.gc.GarbageCollector;
 import io.stowage.gc.GcOptions;
+import io.stowage.gc.GcReport;
 import io.stowage.gc.ScheduledCollector;
 import io.stowage.metadata.MetadataDb;
 import io.stowage.plugin.InitContext;
@@ -16,7 +17,8 @@ import java.util.List;
 /**
  * {@code gc/scheduler}: the {@link GarbageCollector} of the local content store and the metadata database, run
  * every {@code interval} of its section {@code plugins.gc.scheduler} (absent: only on demand), aborting ingests
- * untouched for {@code ingestExpiry} (default 24h). Skipped when the content store is not local. Its instance is a
+ * untouched for {@code ingestExpiry} (default 24h), and evicting unreferenced content least recently read first when a
+ * write does not fit in the store's quota ({@code maxSize} of {@code content/local}). Skipped when the content store is not local. Its instance is a
  * {@link ScheduledCollector}; the registry closes it, which stops the schedule.
  */
 public final class GcSchedulerPlugin implements Plugin {
@@ -51,6 +53,8 @@ public final class GcSchedulerPlugin implements Plugin {
         Duration interval = ConfigDurations.parse("interval", config.interval(), null);
         GarbageCollector gc = GarbageCollector.local(local, context.instance(PluginTypes.METADATA, MetadataDb.class),
                 options);
+        // over the quota of the store (content/local maxSize), a write evicts unreferenced content through this
+        local.space().evictWith(bytes -> gc.evict(bytes).map(GcReport::bytesFreed));
         return ScheduledCollector.start(gc, interval);
     }
 }

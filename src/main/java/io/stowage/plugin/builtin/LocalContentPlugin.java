@@ -11,12 +11,13 @@ import reactor.core.scheduler.Schedulers;
 
 /**
  * {@code content/local}: a {@link LocalContentStore} at the root directory, or at {@code path} of its section
- * (relative to the root, or absolute); {@code verifyOnRead: true} makes every whole-blob read re-hash its bytes
- * (a corrupt blob's read fails instead of ending cleanly). Its instance is the store; the registry closes it.
+ * (relative to the root, or absolute), limited to {@code maxSize} bytes when given ({@link ConfigSizes}; see
+ * {@link io.stowage.content.local.StoreSpace}); {@code verifyOnRead: true} makes every whole-blob read re-hash its
+ * bytes (a corrupt blob's read fails instead of ending cleanly). Its instance is the store; the registry closes it.
  */
 public final class LocalContentPlugin implements Plugin {
     /** The section {@code plugins.content.local}. */
-    record Config(String path, Boolean verifyOnRead) {
+    record Config(String path, Boolean verifyOnRead, String maxSize) {
     }
 
     @Override
@@ -38,8 +39,13 @@ public final class LocalContentPlugin implements Plugin {
     public Object init(InitContext context) {
         Config config = context.config(Config.class);
         Path dir = config.path() == null ? context.root() : context.root().resolve(config.path());
-        return LocalContentStore.open(dir, Schedulers.boundedElastic(),
+        long maxSize = ConfigSizes.parse("maxSize", config.maxSize(), -1);
+        LocalContentStore store = LocalContentStore.open(dir, Schedulers.boundedElastic(),
                 context.instance(PluginTypes.METADATA, MetadataDb.class),
                 Boolean.TRUE.equals(config.verifyOnRead()));
+        if (maxSize > 0) {
+            store.limitSize(maxSize);
+        }
+        return store;
     }
 }

@@ -107,6 +107,11 @@ final class ServedStore implements ContentStore {
     }
 
     @Override
+    public Mono<Writer> expiringWriter(String ref, long total, Digest expected, java.time.Duration expiry) {
+        return remote.expiringWriter(ref, total, expected, expiry);
+    }
+
+    @Override
     public void close() {
         try {
             remote.close();
