@@ -3,7 +3,9 @@ package io.stowage.content.local;
 import io.stowage.content.ContentException;
 import io.stowage.content.ContentStore;
 import io.stowage.content.Digest;
+import io.stowage.content.ErrorCode;
 import io.stowage.content.Info;
+import io.stowage.content.Ingests;
 import io.stowage.content.Labels;
 import io.stowage.content.RefLockEvents;
 import io.stowage.content.Refs;
@@ -401,6 +403,31 @@ public final class LocalContentStore implements ContentStore, RefLockEvents, Blo
                     .doOnCancel(() -> locks.unlock(ref))
                     .map(w -> (Writer) w);
         });
+    }
+
+    /**
+     * Waits for a locked ref without polling: each refusal waits for the holder's release ({@link IngestLocks}),
+     * then tries again; the whole wait is bounded by {@code waitUpTo}.
+     */
+    @Override
+    public Mono<Writer> writer(String ref, long total, Digest expected, java.time.Duration waitUpTo) {
+        Objects.requireNonNull(waitUpTo, "waitUpTo");
+        if (waitUpTo.isZero() || waitUpTo.isNegative()) {
+            return writer(ref, total, expected);
+        }
+        return Mono.defer(() -> {
+            Throwable[] last = {null};
+            return waitingWriter(ref, total, expected, last)
+                    .timeout(waitUpTo, Mono.error(() -> Ingests.stillLocked(ref, waitUpTo, last[0])));
+        });
+    }
+
+    private Mono<Writer> waitingWriter(String ref, long total, Digest expected, Throwable[] last) {
+        // only the lock refuses with UNAVAILABLE here; whenUnlocked completes at once if it was just released
+        return writer(ref, total, expected).onErrorResume(e -> ContentException.is(e, ErrorCode.UNAVAILABLE), e -> {
+                    last[0] = e;
+                    return locks.whenUnlocked(ref).then(Mono.defer(() -> waitingWriter(ref, total, expected, last)));
+                });
     }
 
     private LocalWriter openWriter(String ref, long total, Digest expected) throws IOException {

@@ -13,6 +13,7 @@ import io.stowage.content.Writer;
 import io.stowage.server.ContentJson;
 import java.net.URI;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -38,6 +39,8 @@ import reactor.netty.resources.ConnectionProvider;
  * and the pool; calls made after it fail with FAILED_PRECONDITION.
  */
 public final class RemoteContentStore implements ContentStore {
+    /** The longest lock wait the wire accepts. */
+    static final Duration MAX_WAIT = Duration.ofHours(1);
     private final URI address;
     private final RemoteOptions options;
     private final ConnectionProvider pool;
@@ -184,12 +187,34 @@ public final class RemoteContentStore implements ContentStore {
             if (total < 0) {
                 throw ContentException.invalidArgument("ref " + ref + ": negative total " + total);
             }
-            return closedRefs.open(ref, openWriter(ref, total, expected));
+            return closedRefs.open(ref, openWriter(ref, total, expected, Duration.ZERO));
         });
     }
 
-    private Mono<Writer> openWriter(String ref, long total, Digest expected) {
-        return WriteSession.open(sessions, WirePaths.writeSession(ref, total, expected), ref, options)
+    /**
+     * Opens a write session whose upgrade the server answers once it has the ref's lock, waiting up to
+     * {@code waitUpTo} for it ({@code GET /v1/ingests/{ref}/write?...&wait=Nms}): the server is woken by the
+     * release, nothing polls. Waits over the wire's limit of one hour are cut to it.
+     */
+    @Override
+    public Mono<Writer> writer(String ref, long total, Digest expected, Duration waitUpTo) {
+        Objects.requireNonNull(waitUpTo, "waitUpTo");
+        if (waitUpTo.toMillis() < 1) {
+            return writer(ref, total, expected);
+        }
+        return Mono.defer(() -> {
+            checkOpen();
+            Refs.validate(ref);
+            if (total < 0) {
+                throw ContentException.invalidArgument("ref " + ref + ": negative total " + total);
+            }
+            Duration wait = waitUpTo.compareTo(MAX_WAIT) > 0 ? MAX_WAIT : waitUpTo;
+            return closedRefs.open(ref, openWriter(ref, total, expected, wait));
+        });
+    }
+
+    private Mono<Writer> openWriter(String ref, long total, Digest expected, Duration wait) {
+        return WriteSession.open(sessions, WirePaths.writeSession(ref, total, expected, wait), ref, options)
                 .<Writer>flatMap(session -> opened(session, ref, expected)
                         .onErrorResume(e -> session.close(WireErrors.of("write session of ref " + ref, e))
                                 .then(Mono.error(e)))

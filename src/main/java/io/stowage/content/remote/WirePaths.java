@@ -39,8 +39,17 @@ final class WirePaths {
 
     /** {@code /v1/ingests/{ref}/write?total=T&expected=D}, each parameter only when declared. */
     static String writeSession(String ref, long total, Digest expected) {
+        return writeSession(ref, total, expected, java.time.Duration.ZERO);
+    }
+
+    /** As {@link #writeSession(String, long, Digest)}, with {@code wait=Nms} when {@code wait} is positive. */
+    static String writeSession(String ref, long total, Digest expected, java.time.Duration wait) {
         StringBuilder b = new StringBuilder(ingest(ref)).append("/write");
         char sep = '?';
+        if (wait.compareTo(java.time.Duration.ofMillis(1)) >= 0) {
+            b.append(sep).append("wait=").append(wait.toMillis()).append("ms");
+            sep = '&';
+        }
         if (total > 0) {
             b.append(sep).append("total=").append(total);
             sep = '&';
