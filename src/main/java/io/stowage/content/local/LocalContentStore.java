@@ -7,6 +7,7 @@ import io.stowage.content.ErrorCode;
 import io.stowage.content.Info;
 import io.stowage.content.Ingests;
 import io.stowage.content.Labels;
+import io.stowage.content.LiveContent;
 import io.stowage.content.RefLockEvents;
 import io.stowage.content.Refs;
 import io.stowage.content.Status;
@@ -59,7 +60,7 @@ import reactor.core.scheduler.Schedulers;
  * operation runs on the injected bounded scheduler (default {@link Schedulers#boundedElastic()}) or the database
  * thread, never on the caller's thread. Thread-safe.
  */
-public final class LocalContentStore implements ContentStore, RefLockEvents, BlobFiles {
+public final class LocalContentStore implements ContentStore, RefLockEvents, BlobFiles, LiveContent {
     private static final Logger log = LoggerFactory.getLogger(LocalContentStore.class);
     static final int READ_CHUNK = 256 * 1024;
     /**
@@ -89,6 +90,8 @@ public final class LocalContentStore implements ContentStore, RefLockEvents, Blo
     private final IngestLocks locks = new IngestLocks();
     private final HashStates hashStates = new HashStates();
     private final ConcurrentMap<String, LocalWriter> writers = new ConcurrentHashMap<>();
+    /** Open writers by the digest they declared: what live readers follow. */
+    private final ConcurrentMap<Digest, LocalWriter> live = new ConcurrentHashMap<>();
     private final Object[] digestLocks = new Object[64];
 
     private LocalContentStore(BlobPaths paths, Scheduler blocking, MetadataDb db, boolean ownsDb) {
@@ -195,7 +198,7 @@ public final class LocalContentStore implements ContentStore, RefLockEvents, Blo
         });
     }
 
-    private static Mono<ByteBuffer> readChunk(AsynchronousFileChannel ch, long pos, int len) {
+    static Mono<ByteBuffer> readChunk(AsynchronousFileChannel ch, long pos, int len) {
         return Mono.create(sink -> {
             ByteBuffer buf = ByteBuffer.allocate(len);
             ch.read(buf, pos, null, new CompletionHandler<Integer, Void>() {
@@ -213,6 +216,43 @@ public final class LocalContentStore implements ContentStore, RefLockEvents, Blo
                     sink.error(FileErrors.of("read at " + pos, e));
                 }
             });
+        });
+    }
+
+    // ---- LiveContent
+
+    @Override
+    public Mono<Long> liveSize(Digest digest) {
+        return Mono.defer(() -> {
+            LocalWriter w = live.get(digest);
+            if (w != null && w.total() > 0) {
+                return info(digest).map(Info::size)
+                        .onErrorResume(e -> ContentException.is(e, ErrorCode.NOT_FOUND), e -> Mono.just(w.total()));
+            }
+            return info(digest).map(Info::size);
+        });
+    }
+
+    @Override
+    public Flux<ByteBuffer> readLive(Digest digest, long offset, long length) {
+        if (offset < 0) {
+            return Flux.error(ContentException.invalidArgument("read " + digest + ": negative offset " + offset));
+        }
+        return Flux.defer(() -> {
+            LocalWriter w = live.get(digest);
+            if (w == null) {
+                return read(digest, offset, length);
+            }
+            return Mono.fromCallable(() -> AsynchronousFileChannel.open(w.dataFile(),
+                            Set.of(StandardOpenOption.READ), FILE_IO))
+                    .subscribeOn(blocking)
+                    .map(java.util.Optional::of)
+                    // committed (renamed) or removed meanwhile: what is committed answers
+                    .onErrorResume(NoSuchFileException.class, e -> Mono.just(java.util.Optional.empty()))
+                    .flatMapMany(ch -> ch.isEmpty() ? read(digest, offset, length)
+                            : Flux.usingWhen(Mono.just(ch.get()),
+                                    c -> LiveRead.follow(w, c, digest, offset, length),
+                                    c -> Mono.fromRunnable(() -> closeQuietly(c))));
         });
     }
 
@@ -398,7 +438,12 @@ public final class LocalContentStore implements ContentStore, RefLockEvents, Blo
             return Mono.fromCallable(() -> openWriter(ref, total, expected))
                     .subscribeOn(blocking)
                     .onErrorMap(e -> FileErrors.of("ref " + ref + ": open", e))
-                    .doOnNext(w -> writers.put(ref, w))
+                    .doOnNext(w -> {
+                        writers.put(ref, w);
+                        if (w.expected() != null) {
+                            live.putIfAbsent(w.expected(), w);
+                        }
+                    })
                     .doOnError(e -> locks.unlock(ref))
                     .doOnCancel(() -> locks.unlock(ref))
                     .map(w -> (Writer) w);
@@ -553,6 +598,10 @@ public final class LocalContentStore implements ContentStore, RefLockEvents, Blo
 
     /** Ends a writer's hold on its ref; idempotent. */
     void release(LocalWriter w) {
+        Digest e = w.expected();
+        if (e != null) {
+            live.remove(e, w);
+        }
         if (writers.remove(w.ref(), w)) {
             locks.unlock(w.ref());
         }
