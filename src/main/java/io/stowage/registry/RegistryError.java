@@ -24,6 +24,8 @@ package io.stowage.registry;
  *   UNSUPPORTED                405  method not allowed here, or deletion disabled
  *   UNSUPPORTED (no route)     404  no such endpoint under /v2/
  *   TOOMANYREQUESTS            429  upload session busy with another request
+ *   UNAVAILABLE (upstream)     503  a mirror's upstream could not be reached or kept failing
+ *   UNKNOWN (upstream)         502  a mirror's upstream answered wrongly (bytes not matching their digest)
  *   UNKNOWN                    500  unexpected failure (details logged, never sent)
  * </pre>
  */
@@ -45,6 +47,8 @@ enum RegistryError {
     UNSUPPORTED("UNSUPPORTED", 405, "the operation is unsupported"),
     NO_ROUTE("UNSUPPORTED", 404, "no such endpoint"),
     TOOMANYREQUESTS("TOOMANYREQUESTS", 429, "too many requests"),
+    UPSTREAM_UNAVAILABLE("UNAVAILABLE", 503, "upstream registry unavailable"),
+    UPSTREAM_FAILED("UNKNOWN", 502, "upstream registry failed"),
     UNKNOWN("UNKNOWN", 500, "unknown error");
 
     private final String code;
