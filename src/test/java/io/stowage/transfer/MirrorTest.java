@@ -119,6 +119,40 @@ class MirrorTest extends MirrorTestBase {
         }
     }
 
+    @Test
+    void worksInFrontOfAnotherStowage() throws Exception {
+        io.stowage.metadata.MetadataDb db = closeLater(io.stowage.metadata.MetadataDb.open(
+                tmp.resolve("upstream/metadata.db")));
+        io.stowage.content.local.LocalContentStore store = closeLater(io.stowage.content.local.LocalContentStore
+                .open(tmp.resolve("upstream"), reactor.core.scheduler.Schedulers.boundedElastic(), db));
+        io.stowage.server.StowageServer upstream = io.stowage.server.StowageServer.start(
+                io.stowage.server.ServerOptions.defaults().withPort(0),
+                List.of(io.stowage.registry.RegistryRoutes.of(store, db,
+                        io.stowage.registry.RegistryOptions.defaults())));
+        closeLater(() -> upstream.disposeNow(T));
+        int port = upstream.address().getPort();
+        TestImages.Built built = TestImages.manifest(source, 87, Platform.current(), 2 << 20, 1000);
+        try (Pusher pusher = Pusher.create(source, options())) {
+            pusher.push(Reference.parse("127.0.0.1:" + port + "/hub/stowed:v1"), built.root()).block(T);
+        }
+        startMirror(port, null);
+
+        Descriptor layer = built.layersByPlatform().values().iterator().next().get(0);
+        List<CompletableFuture<Got>> all = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            all.add(get(blobPath("hub/stowed", layer.digest()), () -> { }).toFuture());
+        }
+        for (var f : all) {
+            assertThat(f.get(T.toSeconds(), TimeUnit.SECONDS)).isEqualTo(new Got(200, layer.size(), crcOf(layer)));
+        }
+        try (Puller puller = Puller.create(target, images, options())) {
+            Image image = puller.pull(Reference.parse(mirrorHost() + "/hub/stowed:v1")).block(T);
+            assertThat(image.target().digest()).isEqualTo(built.root().digest());
+        }
+        built.all().forEach(this::assertVerifies);
+        assertThat(relay.blobGets(layer.digest().toString())).as("upstream GETs of the layer").isEqualTo(1);
+    }
+
     private int getBytes(String path) {
         return clients.get().uri(path).responseSingle((res, body) -> body.asByteArray()
                 .defaultIfEmpty(new byte[0]).thenReturn(res.status().code())).block(T);
