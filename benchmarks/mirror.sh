@@ -9,11 +9,14 @@
 # (monolithic upload), N curls GET it from the registry at once ("direct"); another fresh blob is uploaded and N
 # curls GET it from the mirror at once ("mirror": the first request starts the one upstream fetch, every client
 # follows it). Per round: wall time from start until the last client finished (= time to last byte of the slowest
-# client), the median client's time to first byte and time to last byte, and how many bytes the registry sent
+# client), the median client's time to first byte and time to last byte.
 # Every blob is new to both: the registry serves it from its files, the mirror fetches it once from the registry.
 # Every client's size_download must equal the blob size, else the script fails.
 #
-# Env: SIZE_MIB (64), CLIENTS ("1 16 64 256"), RUNS (3), STOWAGE_HEAP (512m), PEERS (/work/shared/peers).
+# Before the timed rounds, WARMUP (2) untimed rounds of 16 clients warm both servers (and the mirror's JIT).
+#
+# Env: SIZE_MIB (64), CLIENTS ("1 16 64 256"), RUNS (3), WARMUP (2), STOWAGE_HEAP (512m),
+#      PEERS (/work/shared/peers).
 # Output: benchmarks/results/<UTC timestamp>-mirror/: machine.txt, rounds.tsv, summary.md, server logs.
 set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -24,6 +27,7 @@ export LC_ALL=C
 SIZE_MIB=${SIZE_MIB:-64}
 CLIENTS=${CLIENTS:-"1 16 64 256"}
 RUNS=${RUNS:-3}
+WARMUP=${WARMUP:-2}
 STOWAGE_HEAP=${STOWAGE_HEAP:-512m}
 for c in curl docker-registry java sha256sum awk xargs; do
   command -v "$c" >/dev/null || die "$c missing (run $PEERS/install.sh)"
@@ -40,7 +44,7 @@ fi
 {
   echo "date: $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
   echo "command: benchmarks/mirror.sh"
-  echo "env: SIZE_MIB=$SIZE_MIB CLIENTS=\"$CLIENTS\" RUNS=$RUNS STOWAGE_HEAP=$STOWAGE_HEAP"
+  echo "env: SIZE_MIB=$SIZE_MIB CLIENTS=\"$CLIENTS\" RUNS=$RUNS WARMUP=$WARMUP STOWAGE_HEAP=$STOWAGE_HEAP"
   echo "nproc: $(nproc)"
   echo "cpu: $(awk -F': ' '/model name/{print $2; exit}' /proc/cpuinfo)"
   echo "kernel: $(uname -r)"
@@ -88,6 +92,9 @@ fresh_blob() { # prints the digest of a new random blob uploaded to the registry
   echo "$d"
 }
 
+# med VALUES...: the median, full precision
+med() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END{ if (NR%2) print a[(NR+1)/2]; else printf "%.6f\n", (a[NR/2]+a[NR/2+1])/2 }'; }
+
 # pull N URL: N curls at once; prints "wall ttfb_median ttlb_median ttlb_max"; fails on a short or bad answer
 pull() {
   local n=$1 url=$2 t0 wall
@@ -97,8 +104,13 @@ pull() {
   wall=$(elapsed "$t0")
   awk -v size="$SIZE" -v n="$n" '$1 != 200 || $2 != size { bad++ } END { if (NR != n || bad) exit 1 }' \
       "$T/clients" || { cat "$T/clients" >&2; die "a client of $url got a bad answer"; }
-  echo "$wall $(median $(awk '{print $3}' "$T/clients")) $(median $(awk '{print $4}' "$T/clients"))"
+  echo "$wall $(med $(awk '{print $3}' "$T/clients")) $(med $(awk '{print $4}' "$T/clients"))"
 }
+
+for w in $(seq "$WARMUP"); do
+  pull 16 "$REG_URL/v2/$REPO/blobs/$(fresh_blob)" >/dev/null
+  pull 16 "$MIRROR_URL/v2/$REPO/blobs/$(fresh_blob)" >/dev/null
+done
 
 printf 'clients\ttarget\trun\twall_s\tttfb_median_s\tttlb_median_s\n' >"$OUT/rounds.tsv"
 for n in $CLIENTS; do
@@ -118,10 +130,10 @@ echo "loadavg after: $(cat /proc/loadavg)" >>"$OUT/machine.txt"
   echo "| clients | direct: time to last byte (all) | mirror, uncached: time to last byte (all) | mirror / direct | direct TTFB (median client) | mirror TTFB (median client) |"
   echo "|---|---|---|---|---|---|"
   for n in $CLIENTS; do
-    dw=$(median $(awk -F'\t' -v n="$n" '$1==n && $2=="direct"{print $4}' "$OUT/rounds.tsv"))
-    mw=$(median $(awk -F'\t' -v n="$n" '$1==n && $2=="mirror"{print $4}' "$OUT/rounds.tsv"))
-    dt=$(median $(awk -F'\t' -v n="$n" '$1==n && $2=="direct"{print $5}' "$OUT/rounds.tsv"))
-    mt=$(median $(awk -F'\t' -v n="$n" '$1==n && $2=="mirror"{print $5}' "$OUT/rounds.tsv"))
+    dw=$(med $(awk -F'\t' -v n="$n" '$1==n && $2=="direct"{print $4}' "$OUT/rounds.tsv"))
+    mw=$(med $(awk -F'\t' -v n="$n" '$1==n && $2=="mirror"{print $4}' "$OUT/rounds.tsv"))
+    dt=$(med $(awk -F'\t' -v n="$n" '$1==n && $2=="direct"{print $5}' "$OUT/rounds.tsv"))
+    mt=$(med $(awk -F'\t' -v n="$n" '$1==n && $2=="mirror"{print $5}' "$OUT/rounds.tsv"))
     awk -v n="$n" -v dw="$dw" -v mw="$mw" -v dt="$dt" -v mt="$mt" \
       'BEGIN{printf "| %d | %.2f s | %.2f s | %.2f | %.3f s | %.3f s |\n", n, dw, mw, mw/dw, dt, mt}'
   done
