@@ -11,6 +11,7 @@ import io.stowage.content.ErrorCode;
 import io.stowage.content.Info;
 import io.stowage.content.LiveContent;
 import io.stowage.content.local.BlobFiles;
+import io.stowage.content.local.LiveFiles;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.NoSuchFileException;
@@ -81,9 +82,13 @@ final class BlobHandlers {
         if (x.isHead() || length == 0) {
             return res.send().then();
         }
+        if (live && store instanceof LiveFiles files && zeroCopyPossible(res)) {
+            return sendLiveFile(res, files, digest, offset, length)
+                    .onErrorMap(e -> !res.hasSentHeaders(), e -> Mirror.upstreamError(e, unknown("", digest)));
+        }
         if (live && store instanceof LiveContent following) {
             return sendLive(res, following.readLive(digest, offset, length)
-                    .onErrorMap(e -> Mirror.upstreamError(e, unknown("", digest))));
+                    .onErrorMap(e -> !res.hasSentHeaders(), e -> Mirror.upstreamError(e, unknown("", digest))));
         }
         if (store instanceof BlobFiles files && zeroCopyPossible(res)) {
             return sendFile(res, files, digest, offset, length);
@@ -102,6 +107,26 @@ final class BlobHandlers {
         return bytes.switchOnFirst((first, all) -> first.isOnError() ? all.then()
                         : res.send(all.map(Unpooled::wrappedBuffer)).then())
                 .then()
+                .onErrorResume(e -> res.hasSentHeaders(), e -> {
+                    res.withConnection(c -> c.channel().close());
+                    return Mono.error(e);
+                });
+    }
+
+    /**
+     * As {@link #sendLive}, zero-copy: each span of the followed file that has landed goes out as a file region
+     * (the file is closed once every region was written, or the answer failed).
+     */
+    private static Mono<Void> sendLiveFile(HttpServerResponse res, LiveFiles files, Digest digest, long offset,
+                                           long length) {
+        return Mono.usingWhen(files.openLive(digest, offset, length),
+                        // one region at a time, each written and flushed before the next span is asked for;
+                        // retained: Netty's release after the write must not close the shared file
+                        f -> f.spans().concatMap(span -> res.sendObject(new DefaultFileRegion(f.channel(), span[0],
+                                span[1]).retain()).then(), 1).then(),
+                        f -> Mono.fromRunnable(f::close),
+                        (f, e) -> Mono.fromRunnable(f::close),
+                        f -> Mono.fromRunnable(f::close))
                 .onErrorResume(e -> res.hasSentHeaders(), e -> {
                     res.withConnection(c -> c.channel().close());
                     return Mono.error(e);

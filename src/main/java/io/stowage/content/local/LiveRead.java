@@ -26,6 +26,8 @@ import reactor.core.publisher.Mono;
 final class LiveRead {
     /** Emitted by a step to say the stream is over. */
     private static final ByteBuffer END = ByteBuffer.allocate(0);
+    /** Emitted by a step in span mode: {@link #lastSpan} is ready. */
+    private static final ByteBuffer SPAN = ByteBuffer.allocate(0);
 
     private final LocalWriter writer;
     private final AsynchronousFileChannel channel;
@@ -54,7 +56,26 @@ final class LiveRead {
         });
     }
 
+    /**
+     * The spans of the ingest's data file to send, as they land, under the same rules as {@link #follow}; a span
+     * is handed out without reading it, so spans are as large as what has landed. Bytes sent from a span after a
+     * reset belong to the new attempt, but a reset after a span was handed out fails the stream anyway.
+     */
+    static Flux<long[]> spans(LocalWriter writer, Digest digest, long offset, long length) {
+        return Flux.defer(() -> {
+            LiveRead r = new LiveRead(writer, null, digest, offset, length, writer.progress());
+            return Mono.defer(() -> r.next(true)).repeat().takeWhile(b -> b != END).map(b -> r.lastSpan);
+        });
+    }
+
+    /** The span handed out by the last step in span mode. */
+    private long[] lastSpan;
+
     private Mono<ByteBuffer> step() {
+        return next(false);
+    }
+
+    private Mono<ByteBuffer> next(boolean spans) {
         LocalWriter.Progress p = writer.progress();
         if (p.generation() != generation) {
             if (emitted) {
@@ -75,13 +96,19 @@ final class LiveRead {
         // byte are held back: the stream cannot end, nor a client see a complete body, before the check passed.
         long stop = committed ? Math.min(end, p.offset()) : Math.min(end - 1, p.offset() - 1);
         if (position < stop) {
+            if (spans) {
+                lastSpan = new long[] {position, stop - position};
+                position = stop;
+                emitted = true;
+                return Mono.just(SPAN);
+            }
             int n = (int) Math.min(LocalContentStore.READ_CHUNK, stop - position);
             return LocalContentStore.readChunk(channel, position, n).flatMap(buf -> landed(buf, p));
         }
         if (committed) {
             return Mono.just(END);
         }
-        return writer.changedSince(p).then(Mono.defer(this::step));
+        return writer.changedSince(p).then(Mono.defer(() -> next(spans)));
     }
 
     /** Keeps a chunk read at the reader's position unless the writer was reset meanwhile. */

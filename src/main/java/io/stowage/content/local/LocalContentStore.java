@@ -60,7 +60,7 @@ import reactor.core.scheduler.Schedulers;
  * operation runs on the injected bounded scheduler (default {@link Schedulers#boundedElastic()}) or the database
  * thread, never on the caller's thread. Thread-safe.
  */
-public final class LocalContentStore implements ContentStore, RefLockEvents, BlobFiles, LiveContent {
+public final class LocalContentStore implements ContentStore, RefLockEvents, BlobFiles, LiveContent, LiveFiles {
     private static final Logger log = LoggerFactory.getLogger(LocalContentStore.class);
     static final int READ_CHUNK = 256 * 1024;
     /**
@@ -254,6 +254,58 @@ public final class LocalContentStore implements ContentStore, RefLockEvents, Blo
                                     c -> LiveRead.follow(w, c, digest, offset, length),
                                     c -> Mono.fromRunnable(() -> closeQuietly(c))));
         });
+    }
+
+    @Override
+    public Mono<LiveFile> openLive(Digest digest, long offset, long length) {
+        if (offset < 0) {
+            return Mono.error(ContentException.invalidArgument("read " + digest + ": negative offset " + offset));
+        }
+        return Mono.defer(() -> {
+            LocalWriter w = live.get(digest);
+            Mono<LiveFile> committed = Mono.fromCallable(() -> {
+                FileChannel fc = FileChannel.open(paths.blob(digest), StandardOpenOption.READ);
+                long end = length < 0 ? fc.size() : Math.min(fc.size(), offset + length);
+                Flux<long[]> spans = offset >= end ? Flux.empty() : Flux.just(new long[] {offset, end - offset});
+                return (LiveFile) new OpenLiveFile(fc, spans);
+            }).subscribeOn(blocking).onErrorMap(NoSuchFileException.class,
+                    e -> ContentException.notFound("content " + digest + ": not found"));
+            if (w == null) {
+                return committed;
+            }
+            return Mono.fromCallable(() -> (LiveFile) new OpenLiveFile(
+                            FileChannel.open(w.dataFile(), StandardOpenOption.READ),
+                            LiveRead.spans(w, digest, offset, length)))
+                    .subscribeOn(blocking)
+                    // committed (renamed) or removed meanwhile: what is committed answers
+                    .onErrorResume(NoSuchFileException.class, e -> committed);
+        });
+    }
+
+    /** A file and its spans; the file is closed once. */
+    private static final class OpenLiveFile implements LiveFile {
+        private final FileChannel channel;
+        private final Flux<long[]> spans;
+
+        OpenLiveFile(FileChannel channel, Flux<long[]> spans) {
+            this.channel = channel;
+            this.spans = spans;
+        }
+
+        @Override
+        public FileChannel channel() {
+            return channel;
+        }
+
+        @Override
+        public Flux<long[]> spans() {
+            return spans;
+        }
+
+        @Override
+        public void close() {
+            closeQuietly(channel);
+        }
     }
 
     // ---- ContentManager
