@@ -249,6 +249,30 @@ class LiveReadTest {
     }
 
     @Test
+    void liveFileSpansFollowTheIngestAndTheLastByteWaitsForTheCommit() throws Exception {
+        byte[] data = random(3000, 8);
+        Digest d = Digest.sha256(data);
+        Writer w = store.writer("spans", data.length, d).block(T);
+        w.write(chunks(data, 0, 1000, 1000)).block(T);
+        try (LiveFiles.LiveFile f = store.openLive(d, 0, -1).block(T)) {
+            StepVerifier.create(f.spans())
+                    .assertNext(span -> assertThat(span).containsExactly(0, 999))
+                    .then(() -> w.write(chunks(data, 1000, 3000, 2000)).block(T))
+                    .assertNext(span -> assertThat(span).containsExactly(999, 2000))
+                    .then(() -> w.commit(0, null, Map.of()).block(T))
+                    .assertNext(span -> assertThat(span).containsExactly(2999, 1))
+                    .verifyComplete();
+            ByteBuffer all = ByteBuffer.allocate(3000);
+            f.channel().read(all, 0);
+            assertThat(all.array()).isEqualTo(data);
+        }
+        try (LiveFiles.LiveFile f = store.openLive(d, 100, 50).block(T)) {
+            StepVerifier.create(f.spans()).assertNext(span -> assertThat(span).containsExactly(100, 50))
+                    .verifyComplete();
+        }
+    }
+
+    @Test
     void withoutIngestOrContentItIsNotFound() {
         Digest d = Digest.sha256(new byte[] {1});
         StepVerifier.create(store.readLive(d, 0, -1))
