@@ -28,12 +28,40 @@ public final class Ingests {
         return Mono.defer(() -> new Attempt(store, ref, total, expected).next());
     }
 
+    /**
+     * As {@link #openWriter(Ingester, String, long, Digest)}, giving up after {@code waitUpTo} with UNAVAILABLE
+     * (the message names the wait and the holder's last refusal). A zero or negative wait tries once.
+     */
+    public static Mono<Writer> openWriter(Ingester store, String ref, long total, Digest expected,
+                                          Duration waitUpTo) {
+        java.util.Objects.requireNonNull(waitUpTo, "waitUpTo");
+        if (waitUpTo.isZero() || waitUpTo.isNegative()) {
+            return store.writer(ref, total, expected);
+        }
+        return Mono.defer(() -> {
+            Attempt a = new Attempt(store, ref, total, expected);
+            return a.next().timeout(waitUpTo, Mono.error(() -> stillLocked(ref, waitUpTo, a.lastRefusal)));
+        });
+    }
+
+    /** The UNAVAILABLE of a wait for a ref's lock that ran out. */
+    public static ContentException stillLocked(String ref, Duration waited, Throwable lastRefusal) {
+        String why = lastRefusal == null ? "" : ": " + lastRefusal.getMessage();
+        return new ContentException(ErrorCode.UNAVAILABLE, "ref " + ref + ": still locked after waiting "
+                + format(waited) + why, lastRefusal);
+    }
+
+    private static String format(Duration d) {
+        return d.toMillis() < 1000 || d.toMillis() % 1000 != 0 ? d.toMillis() + "ms" : d.toSeconds() + "s";
+    }
+
     private static final class Attempt {
         private final Ingester store;
         private final String ref;
         private final long total;
         private final Digest expected;
         private long backoffNanos = MIN_BACKOFF.toNanos();
+        private volatile Throwable lastRefusal;
 
         Attempt(Ingester store, String ref, long total, Digest expected) {
             this.store = store;
@@ -44,7 +72,10 @@ public final class Ingests {
 
         Mono<Writer> next() {
             return store.writer(ref, total, expected)
-                    .onErrorResume(e -> ContentException.is(e, ErrorCode.UNAVAILABLE), e -> waitThenRetry());
+                    .onErrorResume(e -> ContentException.is(e, ErrorCode.UNAVAILABLE), e -> {
+                        lastRefusal = e;
+                        return waitThenRetry();
+                    });
         }
 
         private Mono<Writer> waitThenRetry() {

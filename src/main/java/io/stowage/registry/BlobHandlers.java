@@ -8,12 +8,16 @@ import io.stowage.content.ContentException;
 import io.stowage.content.ContentStore;
 import io.stowage.content.Digest;
 import io.stowage.content.ErrorCode;
+import io.stowage.content.Info;
+import io.stowage.content.LiveContent;
 import io.stowage.content.local.BlobFiles;
+import io.stowage.content.local.LiveFiles;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.StandardOpenOption;
 import java.util.Map;
+import java.util.Optional;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.netty.NettyPipeline;
@@ -33,43 +37,99 @@ final class BlobHandlers {
     private final RegistryTables tables;
     private final RegistryOptions options;
     private final Scheduler blocking;
+    private final Mirror mirror;
 
-    BlobHandlers(ContentStore store, RegistryTables tables, RegistryOptions options, Scheduler blocking) {
+    BlobHandlers(ContentStore store, RegistryTables tables, RegistryOptions options, Scheduler blocking,
+                 Mirror mirror) {
         this.store = store;
         this.tables = tables;
         this.options = options;
         this.blocking = blocking;
+        this.mirror = mirror;
     }
 
     Mono<Void> get(Exchange x, String name, Digest digest) {
-        return tables.blobLinked(name, digest)
-                .flatMap(linked -> linked ? store.info(digest) : Mono.error(unknown(name, digest)))
-                .onErrorMap(e -> ContentException.is(e, ErrorCode.NOT_FOUND), e -> unknown(name, digest))
-                .flatMap(info -> {
-                    Ranges.Read range = Ranges.read(x.header(HttpHeaderNames.RANGE), info.size());
-                    long offset = range == null ? 0 : range.first();
-                    long length = range == null ? info.size() : range.length();
-                    HttpServerResponse res = x.res;
-                    res.status(range == null ? HttpResponseStatus.OK : HttpResponseStatus.PARTIAL_CONTENT)
-                            .header(HttpHeaderNames.CONTENT_TYPE, MediaTypes.OCTET_STREAM)
-                            .header(HttpHeaderNames.CONTENT_LENGTH, Long.toString(length))
-                            .header(Exchange.CONTENT_DIGEST, digest.toString())
-                            .header(HttpHeaderNames.ACCEPT_RANGES, "bytes")
-                            .header(HttpHeaderNames.ETAG, "\"" + digest + "\"")
-                            .header(HttpHeaderNames.CACHE_CONTROL, "max-age=31536000");
-                    if (range != null) {
-                        res.header(HttpHeaderNames.CONTENT_RANGE, range.contentRange());
-                    }
-                    if (x.isHead() || length == 0) {
-                        return res.send().then();
-                    }
-                    if (store instanceof BlobFiles files && !files.verifiesReads() && zeroCopyPossible(res)) {
-                        return sendFile(res, files, digest, offset, length);
-                    }
-                    return store.read(digest, offset, length)
-                            .switchOnFirst((first, all) -> first.isOnError() ? all.then()
-                                    : res.send(all.map(Unpooled::wrappedBuffer)).then())
-                            .then();
+        Mono<Long> size = tables.blobLinked(name, digest)
+                .flatMap(linked -> linked ? store.info(digest).map(Info::size) : Mono.error(unknown(name, digest)))
+                .onErrorMap(e -> ContentException.is(e, ErrorCode.NOT_FOUND), e -> unknown(name, digest));
+        Optional<Mirror.Target> upstream = mirror.target(name);
+        if (upstream.isEmpty()) {
+            return size.flatMap(n -> send(x, digest, n, false));
+        }
+        // mirrored: what is missing is fetched once, and followed while it arrives
+        return size.map(n -> new long[] {n, 0})
+                .onErrorResume(e -> e instanceof RegistryException re && re.error() == RegistryError.BLOB_UNKNOWN,
+                        e -> mirror.blob(upstream.get(), name, digest).map(n -> new long[] {n, 1}))
+                .flatMap(s -> send(x, digest, s[0], s[1] == 1));
+    }
+
+    /** Answers with the blob's bytes (or the range asked for); {@code live}: follow an ingest in progress. */
+    private Mono<Void> send(Exchange x, Digest digest, long size, boolean live) {
+        Ranges.Read range = Ranges.read(x.header(HttpHeaderNames.RANGE), size);
+        long offset = range == null ? 0 : range.first();
+        long length = range == null ? size : range.length();
+        HttpServerResponse res = x.res;
+        res.status(range == null ? HttpResponseStatus.OK : HttpResponseStatus.PARTIAL_CONTENT)
+                .header(HttpHeaderNames.CONTENT_TYPE, MediaTypes.OCTET_STREAM)
+                .header(HttpHeaderNames.CONTENT_LENGTH, Long.toString(length))
+                .header(Exchange.CONTENT_DIGEST, digest.toString())
+                .header(HttpHeaderNames.ACCEPT_RANGES, "bytes")
+                .header(HttpHeaderNames.ETAG, "\"" + digest + "\"")
+                .header(HttpHeaderNames.CACHE_CONTROL, "max-age=31536000");
+        if (range != null) {
+            res.header(HttpHeaderNames.CONTENT_RANGE, range.contentRange());
+        }
+        if (x.isHead() || length == 0) {
+            return res.send().then();
+        }
+        if (live && store instanceof LiveFiles files && zeroCopyPossible(res)) {
+            return sendLiveFile(res, files, digest, offset, length)
+                    .onErrorMap(e -> !res.hasSentHeaders(), e -> Mirror.upstreamError(e, unknown("", digest)));
+        }
+        if (live && store instanceof LiveContent following) {
+            return sendLive(res, following.readLive(digest, offset, length)
+                    .onErrorMap(e -> !res.hasSentHeaders(), e -> Mirror.upstreamError(e, unknown("", digest))));
+        }
+        if (store instanceof BlobFiles files && !files.verifiesReads() && zeroCopyPossible(res)) {
+            return sendFile(res, files, digest, offset, length);
+        }
+        return store.read(digest, offset, length)
+                .switchOnFirst((first, all) -> first.isOnError() ? all.then()
+                        : res.send(all.map(Unpooled::wrappedBuffer)).then())
+                .then();
+    }
+
+    /**
+     * Streams bytes that follow an ingest; an error before the first byte is answered as an error, one after it
+     * cuts the connection (the client sees a body shorter than its Content-Length, never a clean end).
+     */
+    private static Mono<Void> sendLive(HttpServerResponse res, reactor.core.publisher.Flux<java.nio.ByteBuffer> bytes) {
+        return bytes.switchOnFirst((first, all) -> first.isOnError() ? all.then()
+                        : res.send(all.map(Unpooled::wrappedBuffer)).then())
+                .then()
+                .onErrorResume(e -> res.hasSentHeaders(), e -> {
+                    res.withConnection(c -> c.channel().close());
+                    return Mono.error(e);
+                });
+    }
+
+    /**
+     * As {@link #sendLive}, zero-copy: each span of the followed file that has landed goes out as a file region
+     * (the file is closed once every region was written, or the answer failed).
+     */
+    private static Mono<Void> sendLiveFile(HttpServerResponse res, LiveFiles files, Digest digest, long offset,
+                                           long length) {
+        return Mono.usingWhen(files.openLive(digest, offset, length),
+                        // one region at a time, each written and flushed before the next span is asked for;
+                        // retained: Netty's release after the write must not close the shared file
+                        f -> f.spans().concatMap(span -> res.sendObject(new DefaultFileRegion(f.channel(), span[0],
+                                span[1]).retain()).then(), 1).then(),
+                        f -> Mono.fromRunnable(f::close),
+                        (f, e) -> Mono.fromRunnable(f::close),
+                        f -> Mono.fromRunnable(f::close))
+                .onErrorResume(e -> res.hasSentHeaders(), e -> {
+                    res.withConnection(c -> c.channel().close());
+                    return Mono.error(e);
                 });
     }
 

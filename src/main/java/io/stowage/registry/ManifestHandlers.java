@@ -31,6 +31,9 @@ import reactor.core.publisher.Mono;
  * (MANIFEST_BLOB_UNKNOWN, one error per missing digest); the subject need not exist. It answers 201 with
  * {@code Location}, {@code Docker-Content-Digest} and, for a manifest with a subject, {@code OCI-Subject}.
  * DELETE of a tag removes the tag; DELETE of a digest removes the manifest and the tags pointing at it (202).
+ *
+ * <p>In a repository a {@link Mirror} route covers, GET and HEAD fetch what is missing (or a tag past its TTL)
+ * from the upstream first.
  */
 final class ManifestHandlers {
     static final String OCI_SUBJECT = "OCI-Subject";
@@ -38,11 +41,13 @@ final class ManifestHandlers {
     private final ContentStore store;
     private final RegistryTables tables;
     private final RegistryOptions options;
+    private final Mirror mirror;
 
-    ManifestHandlers(ContentStore store, RegistryTables tables, RegistryOptions options) {
+    ManifestHandlers(ContentStore store, RegistryTables tables, RegistryOptions options, Mirror mirror) {
         this.store = store;
         this.tables = tables;
         this.options = options;
+        this.mirror = mirror;
     }
 
     /** A reference: exactly one of tag and digest is set. */
@@ -92,6 +97,10 @@ final class ManifestHandlers {
     private Mono<ManifestRecord> find(String name, Reference ref) {
         Mono<Optional<ManifestRecord>> found = ref.tag() != null ? tables.manifestByTag(name, ref.tag())
                 : tables.manifestByDigest(name, ref.digest());
+        Optional<Mirror.Target> upstream = mirror.target(name);
+        if (upstream.isPresent()) {
+            found = found.flatMap(local -> mirror.manifest(upstream.get(), name, ref, local).map(Optional::of));
+        }
         return found.flatMap(m -> m.isPresent() ? Mono.just(m.get())
                 : tables.repositoryExists(name).flatMap(exists -> Mono.error(exists ? unknown(name, ref)
                         : RegistryError.NAME_UNKNOWN.withDetail(Map.of("name", name)))));
@@ -159,7 +168,7 @@ final class ManifestHandlers {
                         : RegistryError.NAME_UNKNOWN.withDetail(Map.of("name", name)))));
     }
 
-    private static RegistryException unknown(String name, Reference ref) {
+    static RegistryException unknown(String name, Reference ref) {
         return RegistryError.MANIFEST_UNKNOWN.withDetail(Map.of("name", name,
                 ref.tag() != null ? "tag" : "digest", ref.tag() != null ? ref.tag() : ref.digest().toString()));
     }

@@ -27,6 +27,8 @@ package io.stowage.registry;
  *   UNSUPPORTED (no route)     404  no such endpoint under /v2/
  *   TOOMANYREQUESTS            429  upload session busy with another request
  *   DENIED (storage)           507  the upload does not fit in the store's quota, even after eviction
+ *   UNAVAILABLE (upstream)     503  a mirror's upstream could not be reached or kept failing
+ *   UNKNOWN (upstream)         502  a mirror's upstream answered wrongly (bytes not matching their digest)
  *   UNKNOWN                    500  unexpected failure (details logged, never sent)
  * </pre>
  */
@@ -51,6 +53,8 @@ enum RegistryError {
     NO_ROUTE("UNSUPPORTED", 404, "no such endpoint"),
     TOOMANYREQUESTS("TOOMANYREQUESTS", 429, "too many requests"),
     INSUFFICIENT_STORAGE("DENIED", 507, "insufficient storage: the store's quota is exhausted"),
+    UPSTREAM_UNAVAILABLE("UNAVAILABLE", 503, "upstream registry unavailable"),
+    UPSTREAM_FAILED("UNKNOWN", 502, "upstream registry failed"),
     UNKNOWN("UNKNOWN", 500, "unknown error");
 
     private final String code;

@@ -5,6 +5,8 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.stowage.content.ContentStore;
 import io.stowage.metadata.MetadataDb;
 import io.stowage.server.RouteProvider;
+import io.stowage.transfer.TransferOptions;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -38,18 +40,21 @@ import reactor.netty.http.server.HttpServerRoutes;
  * them is the caller's business. Handlers never block: the database runs on its own thread, files are opened on
  * the blocking scheduler. Thread-safe.
  */
-public final class RegistryRoutes implements RouteProvider {
+public final class RegistryRoutes implements RouteProvider, AutoCloseable {
     static final String API_VERSION_VALUE = "registry/2.0";
 
     private final ManifestHandlers manifests;
     private final BlobHandlers blobs;
     private final UploadHandlers uploads;
     private final ListingHandlers listings;
+    private final Mirror mirror;
 
-    private RegistryRoutes(ContentStore store, MetadataDb db, RegistryOptions options, Scheduler blocking) {
+    private RegistryRoutes(ContentStore store, MetadataDb db, RegistryOptions options, Scheduler blocking,
+                           List<MirrorRoute> mirrors, TransferOptions transfer) {
         RegistryTables tables = RegistryTables.open(db);
-        this.manifests = new ManifestHandlers(store, tables, options);
-        this.blobs = new BlobHandlers(store, tables, options, blocking);
+        this.mirror = Mirror.of(store, tables, mirrors, transfer);
+        this.manifests = new ManifestHandlers(store, tables, options, mirror);
+        this.blobs = new BlobHandlers(store, tables, options, blocking, mirror);
         this.uploads = new UploadHandlers(store, tables, options);
         this.listings = new ListingHandlers(tables, options);
     }
@@ -64,8 +69,27 @@ public final class RegistryRoutes implements RouteProvider {
 
     /** As {@link #of(ContentStore, MetadataDb, RegistryOptions)}, opening blob files on {@code blocking}. */
     public static RegistryRoutes of(ContentStore store, MetadataDb db, RegistryOptions options, Scheduler blocking) {
+        return mirroring(store, db, options, blocking, List.of(), TransferOptions.defaults());
+    }
+
+    /**
+     * As {@link #of(ContentStore, MetadataDb, RegistryOptions, Scheduler)}, as a pull-through mirror for the
+     * repositories the {@code mirrors} cover (see {@link Mirror}): missing manifests and blobs are fetched from
+     * their upstream, blobs once for every client, followed while they arrive. {@code transfer} gives the
+     * retries, stall timeout and backoff of upstream requests (plain HTTP and credentials come from each route).
+     * Close the routes to release the upstream connections.
+     */
+    public static RegistryRoutes mirroring(ContentStore store, MetadataDb db, RegistryOptions options,
+                                           Scheduler blocking, List<MirrorRoute> mirrors, TransferOptions transfer) {
         return new RegistryRoutes(Objects.requireNonNull(store, "store"), Objects.requireNonNull(db, "db"),
-                Objects.requireNonNull(options, "options"), Objects.requireNonNull(blocking, "blocking"));
+                Objects.requireNonNull(options, "options"), Objects.requireNonNull(blocking, "blocking"),
+                List.copyOf(mirrors), Objects.requireNonNull(transfer, "transfer"));
+    }
+
+    /** Releases the connections to mirror upstreams. */
+    @Override
+    public void close() {
+        mirror.close();
     }
 
     /** Adds the one {@code /v2} route. */

@@ -28,10 +28,14 @@ import reactor.netty.http.server.HttpServerResponse;
  *   GET    /v1/ingests?filter=F                    200 streamed JSON array of Status
  *   GET    /v1/ingests/{ref}                       200 Status
  *   DELETE /v1/ingests/{ref}                       204; ends a write session on the ref first
- *   PUT    /v1/ingests/{ref}?offset=N&amp;total=T&amp;expected=D&amp;commit=true&amp;label=k=v
+ *   PUT    /v1/ingests/{ref}?offset=N&amp;total=T&amp;expected=D&amp;commit=true&amp;label=k=v&amp;wait=W
  *                                                  streamed body; 201 Info when committed, else 200 Status
- *   GET    /v1/ingests/{ref}/write?total=T&amp;expected=D   WebSocket write session ({@link WriteSession})
+ *   GET    /v1/ingests/{ref}/write?total=T&amp;expected=D&amp;wait=W   WebSocket write session ({@link WriteSession})
  * </pre>
+ * {@code wait} ({@code 500ms}, {@code 30s}, {@code 2m}, at most {@code 1h}; absent: 0) lets a request on a
+ * locked ref wait that long for the lock ({@link io.stowage.content.Ingester#writer(String, long, Digest,
+ * Duration)}), woken when it is released, before it is refused with 503 {@code unavailable}; a session's upgrade
+ * is answered only once the lock is taken.
  * A PUT holds the ref's lock for the request and releases it (commit or close) before its response is sent.
  * Without {@code offset} it appends; {@code offset=0} on an ingest holding data resets it; any other offset than
  * the current one is 416 with the current offset. {@code label}s only matter with {@code commit=true}. A body
@@ -101,7 +105,8 @@ final class IngestHandlers {
         Digest expected = t.digest("expected");
         boolean commit = t.flag("commit");
         Map<String, String> labels = t.keyValues("label");
-        return Mono.usingWhen(store.expiringWriter(ref, total, expected, t.expiry()),
+        Duration wait = t.waitParam("wait");
+        return Mono.usingWhen(store.writer(ref, total, expected, wait, t.expiry()),
                         w -> write(w, offset, body(req, ref)).then(commit
                                 ? w.commit(total, expected, labels).map(info -> new Reply(HttpResponseStatus.CREATED, info))
                                 : w.status().flatMap(st -> w.close().thenReturn(new Reply(HttpResponseStatus.OK, st)))),
@@ -128,13 +133,14 @@ final class IngestHandlers {
         long total = t.nonNegative("total", 0);
         Digest expected = t.digest("expected");
         java.time.Duration expiry = t.expiry();
+        Duration wait = t.waitParam("wait");
         if (!isUpgrade(req)) {
             throw ContentException.invalidArgument("GET " + PREFIX + "/{ref}/write needs a WebSocket upgrade");
         }
         // Open the writer before upgrading, so a locked ref or existing content refuses the upgrade. The upgrade
         // itself must run on the connection's event loop: done from another thread, a frame the client sends
         // right after the 101 can reach the HTTP operations before the WebSocket ones replace them, and is lost.
-        return store.expiringWriter(ref, total, expected, expiry)
+        return store.writer(ref, total, expected, wait, expiry)
                 .publishOn(eventLoopOf(res))
                 .doOnDiscard(Writer.class, w -> w.close().subscribe())
                 .flatMap(w -> w.status()

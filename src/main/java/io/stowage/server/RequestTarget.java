@@ -135,6 +135,35 @@ final class RequestTarget {
                 + ": expected a non-negative integer");
     }
 
+    /** The longest {@code wait} a request may ask for. */
+    static final java.time.Duration MAX_WAIT = java.time.Duration.ofHours(1);
+
+    /**
+     * A wait parameter ({@code 500ms}, {@code 30s}, {@code 2m}; a bare number is seconds), zero when absent;
+     * INVALID_ARGUMENT when malformed or longer than {@link #MAX_WAIT}.
+     */
+    java.time.Duration waitParam(String name) {
+        String v = single(name);
+        if (v == null || v.isEmpty()) {
+            return java.time.Duration.ZERO;
+        }
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{1,9})(ms|s|m)?").matcher(v);
+        if (m.matches()) {
+            long n = Long.parseLong(m.group(1));
+            String unit = m.group(2) == null ? "s" : m.group(2);
+            java.time.Duration d = switch (unit) {
+                case "ms" -> java.time.Duration.ofMillis(n);
+                case "m" -> java.time.Duration.ofMinutes(n);
+                default -> java.time.Duration.ofSeconds(n);
+            };
+            if (d.compareTo(MAX_WAIT) <= 0) {
+                return d;
+            }
+        }
+        throw ContentException.invalidArgument("query parameter " + name + "=" + shorten(v)
+                + ": expected a wait of at most 1h such as 500ms, 30s or 2m");
+    }
+
     /** A digest parameter, or null when absent or empty. */
     Digest digest(String name) {
         String v = single(name);

@@ -136,7 +136,7 @@ public final class Puller implements AutoCloseable {
     }
 
     /** A manifest or index in memory. */
-    private record Fetched(Descriptor descriptor, byte[] bytes, Manifest manifest) {
+    record Fetched(Descriptor descriptor, byte[] bytes, Manifest manifest) {
     }
 
     /** What a pull will store: leaf blobs (deduplicated) and manifests children first, with their labels. */
@@ -146,7 +146,7 @@ public final class Puller implements AutoCloseable {
         final Map<Digest, Map<String, String>> labels = new LinkedHashMap<>();
     }
 
-    private Mono<Fetched> resolve(RegistryClient client) {
+    static Mono<Fetched> resolve(RegistryClient client) {
         Reference ref = client.reference();
         return client.fetch(manifestRequest(client, ref.object()), client.scopes(false), Manifest.MAX_BYTES)
                 .map(res -> {

@@ -171,6 +171,52 @@ class ServeCommandTest {
     }
 
     @Test
+    void aMirrorEntryWithoutUpstreamMakesTheRegistryPluginAnErrorNamingIt() throws Exception {
+        Path config = root.resolve("stowage.yaml");
+        Files.writeString(config, """
+                plugins:
+                  service:
+                    registry:
+                      mirrors:
+                        - upstream: 127.0.0.1:5001
+                          plainHttp: true
+                          tagTtl: 1m
+                        - prefix: hub
+                """);
+        InetSocketAddress a = serve("--config", config.toString(), "--root", root.toString(), "--listen",
+                "127.0.0.1:0");
+        String json = HttpClient.create().get().uri(address(a) + "/v1/plugins")
+                .responseContent().aggregate().asString().block(T);
+        assertThat(json).contains("\"id\":\"registry\"").contains("mirrors[1].upstream: required");
+    }
+
+    @Test
+    void aRegistryWithMirrorsStarts() throws Exception {
+        Path config = root.resolve("stowage.yaml");
+        Files.writeString(config, """
+                plugins:
+                  service:
+                    registry:
+                      mirrors:
+                        - upstream: 127.0.0.1:5001
+                          prefix: hub
+                          upstreamPrefix: library
+                          username: u
+                          password: p
+                          plainHttp: true
+                          tagTtl: 1m
+                """);
+        InetSocketAddress a = serve("--config", config.toString(), "--root", root.toString(), "--listen",
+                "127.0.0.1:0");
+        CliRunner.Result plugins = new CliRunner(CliEnvironment.of(System.in, System.out, System.err))
+                .run("--address", address(a), "plugins");
+        assertThat(plugins.out()).contains("service   registry   ok");
+        int status = HttpClient.create().get().uri(address(a) + "/v2/other/manifests/latest")
+                .responseSingle((res, body) -> body.then(Mono.just(res.status().code()))).block(T);
+        assertThat(status).as("a repository no mirror covers is served locally").isEqualTo(404);
+    }
+
+    @Test
     void pluginsReportsTheServersErrorAndAnUnreachableServer() throws Exception {
         Path config = root.resolve("stowage.yaml");
         Files.writeString(config, "plugins: {service: {plugins: {disabled: true}}}\n");

@@ -15,6 +15,7 @@ package io.stowage.content;
  *   <li>{@link ResumeContract}: resume by truncating, continuing and {@link Ingests#writeBlob}, a different
  *       total, a restart of the store;</li>
  *   <li>{@link LockContract}: one writer per ref, {@link Ingests#openWriter}, abort;</li>
+ *   <li>{@link WaitContract}: a writer that waits for a locked ref up to a deadline, woken by the release;</li>
  *   <li>{@link ResetContract}: reset at offset 0, also racing an in-flight stream, wrong offsets;</li>
  *   <li>{@link LabelsContract} and {@link FilterContract}: labels and filters.</li>
  * </ul>
@@ -23,6 +24,6 @@ package io.stowage.content;
  * bytes it wrote, sizes, timestamp order); nothing waits on a clock.
  */
 public interface ContentStoreContract
-        extends IngestContract, CommitContract, ResumeContract, LockContract, ResetContract, LabelsContract,
+        extends IngestContract, CommitContract, ResumeContract, LockContract, WaitContract, ResetContract, LabelsContract,
         FilterContract {
 }

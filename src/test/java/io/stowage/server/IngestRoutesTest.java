@@ -14,6 +14,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
 
 /** {@code /v1/ingests} over a real socket: statuses, abort, the streamed PUT, and their error codes. */
 class IngestRoutesTest extends ServerTestBase {
@@ -111,6 +112,32 @@ class IngestRoutesTest extends ServerTestBase {
             assertThat(r.json().get("code").asText()).isEqualTo("unavailable");
         } finally {
             held.close().block(T);
+        }
+    }
+
+    @Test
+    void aPutWithAWaitIsAnsweredOnceTheLockIsReleased() throws Exception {
+        Writer held = hold("queued");
+        held.write(Mono.just(ByteBuffer.wrap(utf8("ab")))).block(T);
+        java.util.concurrent.CompletableFuture<Resp> waiting = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> call(HttpMethod.PUT, ingest("queued") + "?wait=30s", utf8("cd")));
+        Resp refused = call(HttpMethod.PUT, ingest("queued") + "?wait=100ms", utf8("x"));
+        assertThat(refused.status()).isEqualTo(503);
+        assertThat(refused.json().get("message").asText()).contains("still locked after waiting 100ms");
+        assertThat(waiting).isNotDone();
+
+        held.close().block(T);
+        Resp r = waiting.get(T.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.json().get("offset").asLong()).isEqualTo(4);
+    }
+
+    @Test
+    void aBadWaitIs400() {
+        for (String w : List.of("soon", "-1s", "2h", "1d", "10000000000ms")) {
+            Resp r = call(HttpMethod.PUT, ingest("w") + "?wait=" + q(w), utf8("x"));
+            assertThat(r.status()).as("wait=%s", w).isEqualTo(400);
+            assertThat(r.json().get("code").asText()).isEqualTo("invalid_argument");
         }
     }
 

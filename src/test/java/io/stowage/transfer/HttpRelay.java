@@ -61,6 +61,12 @@ final class HttpRelay implements AutoCloseable {
     private volatile boolean bearer;
     private volatile String user;
     private volatile String password;
+    private final Map<String, AtomicInteger> blobGets = new ConcurrentHashMap<>();
+    private final AtomicInteger rangedBlobGets = new AtomicInteger();
+    private final AtomicInteger manifestGets = new AtomicInteger();
+    private volatile long holdAfter = Long.MAX_VALUE;
+    private final reactor.core.publisher.Sinks.Empty<Void> released = reactor.core.publisher.Sinks.empty();
+    private volatile long corruptAt = -1;
 
     HttpRelay(int targetPort) {
         this.upstream = HttpClient.create(pool).baseUrl("http://127.0.0.1:" + targetPort);
@@ -99,6 +105,41 @@ final class HttpRelay implements AutoCloseable {
     HttpRelay failPatches(Integer... numbers) {
         failedPatches = Set.of(numbers);
         return this;
+    }
+
+    /**
+     * Blob GET bodies pass their first {@code bytes} bytes (at buffer granularity: the buffer crossing the mark
+     * passes too), then wait until {@link #releaseBlobs()}.
+     */
+    HttpRelay holdBlobsAfter(long bytes) {
+        holdAfter = bytes;
+        return this;
+    }
+
+    void releaseBlobs() {
+        released.tryEmitEmpty();
+    }
+
+    /** Every blob GET body gets the byte at this position of the body flipped. */
+    HttpRelay corruptBlobs(long at) {
+        corruptAt = at;
+        return this;
+    }
+
+    /** Blob GET requests passed to the registry for {@code digest}. */
+    int blobGets(String digest) {
+        AtomicInteger n = blobGets.get(digest);
+        return n == null ? 0 : n.get();
+    }
+
+    /** Blob GET requests that carried a Range header. */
+    int rangedBlobGets() {
+        return rangedBlobGets.get();
+    }
+
+    /** Manifest GET requests passed to the registry. */
+    int manifestGets() {
+        return manifestGets.get();
     }
 
     /** Body bytes of the PATCH requests passed to the registry. */
@@ -166,7 +207,14 @@ final class HttpRelay implements AutoCloseable {
         Flux<ByteBuf> forwarded = requestBody;
         Matcher blob = BLOB.matcher(path);
         boolean blobGet = req.method().equals(HttpMethod.GET) && blob.matches();
+        if (req.method().equals(HttpMethod.GET) && path.contains("/manifests/")) {
+            manifestGets.incrementAndGet();
+        }
         if (blobGet) {
+            blobGets.computeIfAbsent(blob.group(2), k -> new AtomicInteger()).incrementAndGet();
+            if (req.requestHeaders().contains(HttpHeaderNames.RANGE) && !ignoreRange) {
+                rangedBlobGets.incrementAndGet();
+            }
             int left = blobGetFailuresLeft.getAndDecrement();
             if (left > 0) {
                 return res.status(left % 2 == 0 ? HttpResponseStatus.TOO_MANY_REQUESTS
@@ -203,14 +251,34 @@ final class HttpRelay implements AutoCloseable {
                     Flux<ByteBuf> out = body.retain();
                     if (blobGet) {
                         AtomicLong counter = blobBytes.computeIfAbsent(blob.group(2), k -> new AtomicLong());
-                        out = out.doOnNext(b -> counter.addAndGet(b.readableBytes()));
                         if (chunkDelay != null) {
                             out = out.delayElements(chunkDelay).doOnDiscard(ByteBuf.class, ByteBuf::release);
+                        }
+                        if (corruptAt >= 0) {
+                            long at = corruptAt;
+                            AtomicLong seen = new AtomicLong();
+                            out = out.map(b -> {
+                                long start = seen.getAndAdd(b.readableBytes());
+                                if (at >= start && at < start + b.readableBytes()) {
+                                    int i = b.readerIndex() + (int) (at - start);
+                                    b.setByte(i, b.getByte(i) ^ 0x5a);
+                                }
+                                return b;
+                            });
+                        }
+                        if (holdAfter != Long.MAX_VALUE) {
+                            long mark = holdAfter;
+                            AtomicLong passed = new AtomicLong();
+                            out = out.concatMap(b -> passed.getAndAdd(b.readableBytes()) < mark ? Mono.just(b)
+                                    : released.asMono().thenReturn(b), 1)
+                                    .doOnDiscard(ByteBuf.class, ByteBuf::release);
                         }
                         long length = ures.responseHeaders().getInt(HttpHeaderNames.CONTENT_LENGTH, -1);
                         if (ures.status().code() / 100 == 2 && length > cutAfter && cutsLeft.getAndDecrement() > 0) {
                             out = cut(out, cutAfter);
                         }
+                        // counted as sent on: what a hold keeps back or a cut drops is not
+                        out = out.doOnNext(b -> counter.addAndGet(b.readableBytes()));
                     }
                     return res.send(out).then();
                 })

@@ -3,8 +3,11 @@ package io.stowage.content.local;
 import io.stowage.content.ContentException;
 import io.stowage.content.ContentStore;
 import io.stowage.content.Digest;
+import io.stowage.content.ErrorCode;
 import io.stowage.content.Info;
+import io.stowage.content.Ingests;
 import io.stowage.content.Labels;
+import io.stowage.content.LiveContent;
 import io.stowage.content.RefLockEvents;
 import io.stowage.content.Refs;
 import io.stowage.content.Status;
@@ -64,7 +67,8 @@ import reactor.core.scheduler.Schedulers;
  * truncated body) and marks the blob with the label {@value #CORRUPT_LABEL}. {@link #verify} and
  * {@link #verifyAll} re-hash blobs on demand and can move corrupt ones into {@code quarantine/}. Thread-safe.
  */
-public final class LocalContentStore implements ContentStore, RefLockEvents, BlobFiles, Verifier {
+public final class LocalContentStore implements ContentStore, RefLockEvents, BlobFiles, Verifier, LiveContent,
+        LiveFiles {
     private static final Logger log = LoggerFactory.getLogger(LocalContentStore.class);
     /** The label a corrupt blob gets (value: the digest its bytes hash to) when a read or verify finds it. */
     public static final String CORRUPT_LABEL = "stowage.io/corrupt";
@@ -96,6 +100,8 @@ public final class LocalContentStore implements ContentStore, RefLockEvents, Blo
     private final IngestLocks locks = new IngestLocks();
     private final HashStates hashStates = new HashStates();
     private final ConcurrentMap<String, LocalWriter> writers = new ConcurrentHashMap<>();
+    /** Open writers by the digest they declared: what live readers follow. */
+    private final ConcurrentMap<Digest, LocalWriter> live = new ConcurrentHashMap<>();
     private final Object[] digestLocks = new Object[64];
     private final boolean verifyOnRead;
     private final StoreSpace space = new StoreSpace();
@@ -332,7 +338,7 @@ public final class LocalContentStore implements ContentStore, RefLockEvents, Blo
         return new Verification(digest, size, actual, true);
     }
 
-    private static Mono<ByteBuffer> readChunk(AsynchronousFileChannel ch, long pos, int len) {
+    static Mono<ByteBuffer> readChunk(AsynchronousFileChannel ch, long pos, int len) {
         return Mono.create(sink -> {
             ByteBuffer buf = ByteBuffer.allocate(len);
             ch.read(buf, pos, null, new CompletionHandler<Integer, Void>() {
@@ -351,6 +357,95 @@ public final class LocalContentStore implements ContentStore, RefLockEvents, Blo
                 }
             });
         });
+    }
+
+    // ---- LiveContent
+
+    @Override
+    public Mono<Long> liveSize(Digest digest) {
+        return Mono.defer(() -> {
+            LocalWriter w = live.get(digest);
+            if (w != null && w.total() > 0) {
+                return info(digest).map(Info::size)
+                        .onErrorResume(e -> ContentException.is(e, ErrorCode.NOT_FOUND), e -> Mono.just(w.total()));
+            }
+            return info(digest).map(Info::size);
+        });
+    }
+
+    @Override
+    public Flux<ByteBuffer> readLive(Digest digest, long offset, long length) {
+        if (offset < 0) {
+            return Flux.error(ContentException.invalidArgument("read " + digest + ": negative offset " + offset));
+        }
+        return Flux.defer(() -> {
+            LocalWriter w = live.get(digest);
+            if (w == null) {
+                return read(digest, offset, length);
+            }
+            return Mono.fromCallable(() -> AsynchronousFileChannel.open(w.dataFile(),
+                            Set.of(StandardOpenOption.READ), FILE_IO))
+                    .subscribeOn(blocking)
+                    .map(java.util.Optional::of)
+                    // committed (renamed) or removed meanwhile: what is committed answers
+                    .onErrorResume(NoSuchFileException.class, e -> Mono.just(java.util.Optional.empty()))
+                    .flatMapMany(ch -> ch.isEmpty() ? read(digest, offset, length)
+                            : Flux.usingWhen(Mono.just(ch.get()),
+                                    c -> LiveRead.follow(w, c, digest, offset, length),
+                                    c -> Mono.fromRunnable(() -> closeQuietly(c))));
+        });
+    }
+
+    @Override
+    public Mono<LiveFile> openLive(Digest digest, long offset, long length) {
+        if (offset < 0) {
+            return Mono.error(ContentException.invalidArgument("read " + digest + ": negative offset " + offset));
+        }
+        return Mono.defer(() -> {
+            LocalWriter w = live.get(digest);
+            Mono<LiveFile> committed = Mono.fromCallable(() -> {
+                FileChannel fc = FileChannel.open(paths.blob(digest), StandardOpenOption.READ);
+                long end = length < 0 ? fc.size() : Math.min(fc.size(), offset + length);
+                Flux<long[]> spans = offset >= end ? Flux.empty() : Flux.just(new long[] {offset, end - offset});
+                return (LiveFile) new OpenLiveFile(fc, spans);
+            }).subscribeOn(blocking).onErrorMap(NoSuchFileException.class,
+                    e -> ContentException.notFound("content " + digest + ": not found"));
+            if (w == null) {
+                return committed;
+            }
+            return Mono.fromCallable(() -> (LiveFile) new OpenLiveFile(
+                            FileChannel.open(w.dataFile(), StandardOpenOption.READ),
+                            LiveRead.spans(w, digest, offset, length)))
+                    .subscribeOn(blocking)
+                    // committed (renamed) or removed meanwhile: what is committed answers
+                    .onErrorResume(NoSuchFileException.class, e -> committed);
+        });
+    }
+
+    /** A file and its spans; the file is closed once. */
+    private static final class OpenLiveFile implements LiveFile {
+        private final FileChannel channel;
+        private final Flux<long[]> spans;
+
+        OpenLiveFile(FileChannel channel, Flux<long[]> spans) {
+            this.channel = channel;
+            this.spans = spans;
+        }
+
+        @Override
+        public FileChannel channel() {
+            return channel;
+        }
+
+        @Override
+        public Flux<long[]> spans() {
+            return spans;
+        }
+
+        @Override
+        public void close() {
+            closeQuietly(channel);
+        }
     }
 
     // ---- ContentManager
@@ -554,11 +649,43 @@ public final class LocalContentStore implements ContentStore, RefLockEvents, Blo
                     .flatMap(w -> space.claim(ref, Math.max(w.snapshot().total(), w.snapshot().offset()))
                             .thenReturn(w)
                             .onErrorResume(e -> w.close().onErrorResume(x -> Mono.empty()).then(Mono.error(e))))
-                    .doOnNext(w -> writers.put(ref, w))
+                    .doOnNext(w -> {
+                        writers.put(ref, w);
+                        if (w.expected() != null) {
+                            live.putIfAbsent(w.expected(), w);
+                        }
+                    })
                     .doOnError(e -> locks.unlock(ref))
                     .doOnCancel(() -> locks.unlock(ref))
                     .map(w -> (Writer) w);
         });
+    }
+
+    /**
+     * Waits for a locked ref without polling: each refusal waits for the holder's release ({@link IngestLocks}),
+     * then tries again; the whole wait is bounded by {@code waitUpTo}.
+     */
+    @Override
+    public Mono<Writer> writer(String ref, long total, Digest expected, java.time.Duration waitUpTo,
+                               java.time.Duration expiry) {
+        Objects.requireNonNull(waitUpTo, "waitUpTo");
+        if (waitUpTo.isZero() || waitUpTo.isNegative()) {
+            return expiringWriter(ref, total, expected, expiry);
+        }
+        return Mono.defer(() -> {
+            Throwable[] last = {null};
+            return waitingWriter(ref, total, expected, expiry, last)
+                    .timeout(waitUpTo, Mono.error(() -> Ingests.stillLocked(ref, waitUpTo, last[0])));
+        });
+    }
+
+    private Mono<Writer> waitingWriter(String ref, long total, Digest expected, java.time.Duration expiry,
+                                       Throwable[] last) {
+        // only the lock refuses with UNAVAILABLE here; whenUnlocked completes at once if it was just released
+        return expiringWriter(ref, total, expected, expiry).onErrorResume(e -> ContentException.is(e, ErrorCode.UNAVAILABLE), e -> {
+                    last[0] = e;
+                    return locks.whenUnlocked(ref).then(Mono.defer(() -> waitingWriter(ref, total, expected, expiry, last)));
+                });
     }
 
     private LocalWriter openWriter(String ref, long total, Digest expected, java.time.Duration expiry)
@@ -706,6 +833,10 @@ public final class LocalContentStore implements ContentStore, RefLockEvents, Blo
 
     /** Ends a writer's hold on its ref; idempotent. */
     void release(LocalWriter w) {
+        Digest e = w.expected();
+        if (e != null) {
+            live.remove(e, w);
+        }
         if (writers.remove(w.ref(), w)) {
             locks.unlock(w.ref());
         }

@@ -83,6 +83,20 @@ final class LocalWriter implements Writer {
     /** Serialises the background forces with the force and close at commit. */
     private final Object forceLock = new Object();
 
+    // ---- what live readers ({@link LiveRead}) follow; guarded by this
+    /** Where a live reader stands with this writer: the generation (bumped by each reset), offset and phase. */
+    record Progress(long generation, long offset, Phase phase, ContentException failure) {
+    }
+
+    /** OPEN while data may still come; COMMITTED once the data is verified and published; FAILED or ENDED else. */
+    enum Phase { OPEN, COMMITTED, FAILED, ENDED }
+
+    private long generationNo;
+    private Phase phase = Phase.OPEN;
+    private ContentException failure;
+    /** Completed (and dropped) at the next change of progress; created when a live reader waits. */
+    private Sinks.Empty<Void> changed;
+
     LocalWriter(LocalContentStore store, String ref, java.nio.file.Path dir, AsynchronousFileChannel channel,
                 Status status, MessageDigest md) {
         this.store = store;
@@ -129,6 +143,7 @@ final class LocalWriter implements Writer {
         return Mono.defer(() -> {
             Inflight mine = new Inflight();
             Mono<Void> before;
+            Sinks.Empty<Void> wake = null;
             synchronized (this) {
                 checkOpen();
                 boolean reset = !append && offset == 0 && (gen.offset > 0 || inflight != null);
@@ -136,6 +151,8 @@ final class LocalWriter implements Writer {
                     Inflight prev = inflight;
                     inflight = mine;
                     gen = new Generation(Digest.newMessageDigest(algorithm), 0);
+                    generationNo++;
+                    wake = takeChanged();
                     touch();
                     before = (prev == null ? Mono.<Void>empty() : cancel(prev)).then(truncateFile());
                 } else if (inflight != null && inflight.streaming) {
@@ -145,6 +162,7 @@ final class LocalWriter implements Writer {
                     inflight = mine;
                 }
             }
+            wake(wake);
             return before.then(Mono.defer(() -> stream(mine, offset, data)))
                     .doOnEach(sig -> {
                         if (!sig.isOnSubscribe()) {
@@ -270,6 +288,7 @@ final class LocalWriter implements Writer {
                 return;
             }
             Throwable f = failure;
+            Sinks.Empty<Void> wake = null;
             synchronized (LocalWriter.this) {
                 mine.ioPending = false;
                 if (gen == g) {
@@ -277,12 +296,14 @@ final class LocalWriter implements Writer {
                         g.offset = pos + n;
                         touch();
                         startWritebackIfDue(n);
+                        wake = takeChanged();
                     } else {
                         g.dirty = true;
                     }
                 }
                 settleIfDone(mine);
             }
+            wake(wake);
             if (f == null) {
                 sink.success();
             } else {
@@ -437,17 +458,89 @@ final class LocalWriter implements Writer {
         }).doOnEach(sig -> {
             if (sig.isOnNext()) {
                 store.space().committed(ref, sig.get().size());
+                settle(Phase.COMMITTED, null);
             } else if (sig.isOnError()) {
-                if (ContentException.is(sig.getThrowable(), io.stowage.content.ErrorCode.ALREADY_EXISTS)) {
+                Throwable e = sig.getThrowable();
+                if (ContentException.is(e, io.stowage.content.ErrorCode.ALREADY_EXISTS)) {
                     store.space().dropped(ref);
+                    // found after the check passed: the bytes were the right ones
+                    settle(Phase.COMMITTED, null);
                 } else {
                     settleSpace();
+                    settle(Phase.FAILED, ContentException.failedPrecondition("ref " + ref + ": commit failed: "
+                            + e.getMessage()));
                 }
             }
             if (sig.isOnNext() || sig.isOnError()) {
                 store.release(this);
             }
-        }).doOnCancel(() -> store.release(this));
+        }).doOnCancel(() -> {
+            settle(Phase.ENDED, ContentException.unavailable("ref " + ref + ": commit cancelled"));
+            store.release(this);
+        });
+    }
+
+    // ---- live readers
+
+    /** The data file of this ingest (renamed to the blob on commit: an open channel stays valid). */
+    java.nio.file.Path dataFile() {
+        return dir.resolve(IngestFiles.DATA);
+    }
+
+    /** The declared total, 0 when unknown. */
+    synchronized long total() {
+        return total;
+    }
+
+    /** The declared digest, or null. */
+    synchronized Digest expected() {
+        return expected;
+    }
+
+    synchronized Progress progress() {
+        return new Progress(generationNo, gen.offset, phase, failure);
+    }
+
+    /** Completes as soon as the progress differs from {@code seen} (at once when it already does). */
+    Mono<Void> changedSince(Progress seen) {
+        return Mono.defer(() -> {
+            synchronized (this) {
+                if (generationNo != seen.generation() || gen.offset != seen.offset() || phase != seen.phase()) {
+                    return Mono.empty();
+                }
+                if (changed == null) {
+                    changed = Sinks.empty();
+                }
+                return changed.asMono();
+            }
+        });
+    }
+
+    /** Under the monitor: the waiters to wake once it is left. */
+    private Sinks.Empty<Void> takeChanged() {
+        Sinks.Empty<Void> c = changed;
+        changed = null;
+        return c;
+    }
+
+    private static void wake(Sinks.Empty<Void> c) {
+        if (c != null) {
+            c.tryEmitEmpty();
+        }
+    }
+
+    /** Ends the OPEN phase once (later calls change nothing) and wakes live readers. */
+    private void settle(Phase to, ContentException why) {
+        Sinks.Empty<Void> wake;
+        synchronized (this) {
+            if (phase != Phase.OPEN) {
+                return;
+            }
+            phase = to;
+            failure = why;
+            wake = takeChanged();
+        }
+        wake(wake);
     }
 
     /** The ingest keeps its data: its quota claim becomes what it holds. */
@@ -574,6 +667,8 @@ final class LocalWriter implements Writer {
                         return null;
                     }).subscribeOn(store.blocking()))
                     .onErrorMap(e -> FileErrors.of("ref " + ref + ": " + how, e))
+                    .doOnSubscribe(x -> settle(Phase.ENDED, ContentException.unavailable("ref " + ref + ": "
+                            + how + " before its commit")))
                     .doOnTerminate(() -> {
                         if (remove) {
                             store.space().dropped(ref);

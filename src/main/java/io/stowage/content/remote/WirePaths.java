@@ -45,13 +45,21 @@ final class WirePaths {
 
     /** {@code /v1/ingests/{ref}/write?total=T&expected=D}, each parameter only when declared. */
     static String writeSession(String ref, long total, Digest expected) {
-        return writeSession(ref, total, expected, null);
+        return writeSession(ref, total, expected, java.time.Duration.ZERO, null);
     }
 
-    /** As above, with the ingest's own expiry in whole seconds (rounded up). */
-    static String writeSession(String ref, long total, Digest expected, java.time.Duration expiry) {
+    /**
+     * As {@link #writeSession(String, long, Digest)}, with {@code wait=Nms} when {@code wait} is positive and the
+     * ingest's own expiry in whole seconds (rounded up) when {@code expiry} is given.
+     */
+    static String writeSession(String ref, long total, Digest expected, java.time.Duration wait,
+                               java.time.Duration expiry) {
         StringBuilder b = new StringBuilder(ingest(ref)).append("/write");
         char sep = '?';
+        if (wait.compareTo(java.time.Duration.ofMillis(1)) >= 0) {
+            b.append(sep).append("wait=").append(wait.toMillis()).append("ms");
+            sep = '&';
+        }
         if (total > 0) {
             b.append(sep).append("total=").append(total);
             sep = '&';
