@@ -50,9 +50,11 @@ import reactor.netty.http.websocket.WebsocketOutbound;
  * <p>On any error the writer is closed first (lock released, data kept), then {@code {"error":{"code","message"}}}
  * ({@code "offset"} too for {@code out_of_range}) is sent and the socket closed (1011). An abort of the ref ends
  * the session the same way ({@code failed_precondition}, "aborted") before the ingest is removed. A client that
- * closes or drops the socket gets its writer closed at once; one that sends nothing for the idle timeout while
- * the session waits for a frame is ended the same way ({@code unavailable}). The inbound is never cancelled (Reactor Netty would
- * close the socket before a last answer); frames that arrive after the end are read and dropped.
+ * drops the socket gets its writer closed at once; a client that closes it gets its writer closed after the
+ * frames it sent before, and only then the answer to its close ({@link ClientCloseHold}), so it may reopen the
+ * ref as soon as its socket is closed. One that sends nothing for the idle timeout while the session waits for a
+ * frame is ended like an error ({@code unavailable}). The inbound is never cancelled (Reactor Netty would close
+ * the socket before a last answer); frames that arrive after the end are read and dropped.
  */
 final class WriteSession {
     private static final Logger log = LoggerFactory.getLogger(WriteSession.class);
@@ -122,6 +124,8 @@ final class WriteSession {
         // Never cancel the inbound: Reactor Netty closes the socket at once when it is cancelled, before a last
         // answer could be sent. Once the session is finished, further frames are read and dropped.
         Disposable ending = endRequest.asMono().subscribe(why -> finish(out, why).subscribe());
+        // The client's close frame is answered only once the writer is released (lock free before the close).
+        in.withConnection(c -> c.addHandlerLast(ClientCloseHold.NAME, new ClientCloseHold()));
         LongSupplier[] sinceLastRead = {null};
         in.withConnection(c -> sinceLastRead[0] = ClientWatch.sinceLastRead(c.channel()));
         return StallGuard.watching(in.receiveFrames(), idleTimeout, this::stalled, sinceLastRead[0])
@@ -146,6 +150,10 @@ final class WriteSession {
 
     /** Handles one inbound item, then sends its answer (waiting for the write: that is the backpressure). */
     private Mono<Void> step(WebsocketOutbound out, Object inbound) {
+        if (inbound instanceof ClientCloseHold.Closing closing) {
+            finished.set(true);
+            return release().doFinally(sig -> closing.proceed());
+        }
         if (finished.get()) {
             return Mono.empty();
         }
@@ -194,6 +202,10 @@ final class WriteSession {
 
     /** Turns a frame into a heap copy of its data or a complete text message; runs before the frame is released. */
     private void decode(WebSocketFrame f, SynchronousSink<Object> sink) {
+        if (f instanceof ClientCloseHold.Closing) {
+            sink.next(f);
+            return;
+        }
         ByteBuf content = f.content();
         if (f instanceof TextWebSocketFrame) {
             pendingText = new ByteArrayOutputStream();

@@ -71,6 +71,9 @@ final class LocalWriter implements Writer {
     private Digest expected;
     private Generation gen;
     private Instant updatedAt;
+    /** Completes when a close or abort has finished (lock released); null before one starts. Guarded by this. */
+    private Mono<Void> ending;
+    private boolean endedByRemoval;
     private Inflight inflight;
     private String endedBy;
     /** Bytes landed since the last background writeback was started; guarded by {@code this}. */
@@ -498,7 +501,14 @@ final class LocalWriter implements Writer {
     private Mono<Void> end(String how, boolean remove) {
         return Mono.defer(() -> {
             Inflight prev;
+            Sinks.Empty<Void> ended = Sinks.empty();
             synchronized (this) {
+                if (endedBy != null && ending != null && remove && !endedByRemoval) {
+                    // An abort while a close is running: once the close is done, the ingest is removed through
+                    // the store, under the ref's lock. (A second close does not wait: the first may be waiting
+                    // for a write that is itself closing the writer.)
+                    return ending.onErrorResume(e -> Mono.empty()).then(store.abort(ref));
+                }
                 if (endedBy != null) {
                     if (!remove) {
                         return Mono.empty();
@@ -506,9 +516,11 @@ final class LocalWriter implements Writer {
                 } else {
                     endedBy = how;
                 }
+                ending = ended.asMono();
+                endedByRemoval = remove;
                 prev = inflight;
             }
-            return (prev == null ? Mono.<Void>empty() : cancel(prev))
+            Mono<Void> work = (prev == null ? Mono.<Void>empty() : cancel(prev))
                     .then(Mono.<Void>fromCallable(() -> {
                         if (channel.isOpen()) {
                             try {
@@ -528,12 +540,12 @@ final class LocalWriter implements Writer {
                         return null;
                     }).subscribeOn(store.blocking()))
                     .onErrorMap(e -> FileErrors.of("ref " + ref + ": " + how, e))
-                    .doOnEach(sig -> {
-                        if (sig.isOnComplete() || sig.isOnError()) {
-                            store.release(this);
-                        }
-                    })
-                    .doOnCancel(() -> store.release(this));
+                    .doOnTerminate(() -> store.release(this));
+            // Ending runs to its end even when its caller goes away (a dropped connection cancels the close that
+            // it caused): the lock is released only once what status reported is on disk, so that the next
+            // writer of the ref resumes from exactly that.
+            work.subscribe(null, ended::tryEmitError, ended::tryEmitEmpty);
+            return ended.asMono();
         });
     }
 }
