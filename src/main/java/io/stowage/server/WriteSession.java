@@ -53,8 +53,8 @@ import reactor.netty.http.websocket.WebsocketOutbound;
  * drops the socket gets its writer closed at once; a client that closes it gets its writer closed after the
  * frames it sent before, and only then the answer to its close ({@link ClientCloseHold}), so it may reopen the
  * ref as soon as its socket is closed. One that sends nothing for the idle timeout while the session waits for a
- * frame is ended ({@code unavailable}). The inbound is never cancelled (Reactor Netty would close the socket
- * before a last answer); frames that arrive after the end are read and dropped.
+ * frame is ended like an error ({@code unavailable}). The inbound is never cancelled (Reactor Netty would close
+ * the socket before a last answer); frames that arrive after the end are read and dropped.
  */
 final class WriteSession {
     private static final Logger log = LoggerFactory.getLogger(WriteSession.class);

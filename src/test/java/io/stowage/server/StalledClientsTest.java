@@ -23,6 +23,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.netty.http.client.HttpClient;
 
 /**
  * Clients that stall or vanish lose their ref lock and their file handles within the idle timeout (a second
@@ -40,6 +41,8 @@ class StalledClientsTest extends ServerTestBase {
 
     @BeforeEach
     void warmUpTheClient() {
+        // a new connection per request: a pooled one may be closed by the 1 s idle timeout just as it is reused
+        client = HttpClient.newConnection().baseUrl(server.uri().toString());
         // the first request of a JVM loads many classes: it must not look like a stalled client
         assertServerAnswersOthers();
     }

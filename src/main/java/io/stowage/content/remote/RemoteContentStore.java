@@ -42,35 +42,9 @@ import reactor.netty.resources.ConnectionProvider;
  * {@code POST /v1/verify}). Never blocks; thread-safe. {@link #close()} ends open writers (their ingests stay resumable on the server)
  * and the pool; calls made after it fail with FAILED_PRECONDITION.
  */
-            return closedRefs.open(ref, openWriter(ref, total, expected, Duration.ZERO, expiry));
-        });
-    }
-
-    /**
-     * Opens a write session whose upgrade the server answers once it has the ref's lock, waiting up to
-     * {@code waitUpTo} for it ({@code GET /v1/ingests/{ref}/write?...&wait=Nms}): the server is woken by the
-     * release, nothing polls. Waits over the wire's limit of one hour are cut to it.
-     */
-    @Override
-    public Mono<Writer> writer(String ref, long total, Digest expected, Duration waitUpTo, Duration expiry) {
-        Objects.requireNonNull(waitUpTo, "waitUpTo");
-        if (waitUpTo.toMillis() < 1) {
-            return expiringWriter(ref, total, expected, expiry);
-        }
-        return Mono.defer(() -> {
-            io.stowage.content.Ingester.validateExpiry(ref, expiry);
-            checkOpen();
-            Refs.validate(ref);
-            if (total < 0) {
-                throw ContentException.invalidArgument("ref " + ref + ": negative total " + total);
-            }
-            Duration wait = waitUpTo.compareTo(MAX_WAIT) > 0 ? MAX_WAIT : waitUpTo;
-            return closedRefs.open(ref, openWriter(ref, total, expected, wait, expiry));
-        });
-    }
-
-    private Mono<Writer> openWriter(String ref, long total, Digest expected, Duration wait, Duration expiry) {
-        return WriteSession.open(sessions, WirePaths.writeSession(ref, total, expected, wait, expiry), ref, options)
+public final class RemoteContentStore implements ContentStore, Verifier {
+    /** The longest lock wait the wire accepts. */
+    static final Duration MAX_WAIT = Duration.ofHours(1);
     private final URI address;
     private final RemoteOptions options;
     private final ConnectionProvider pool;
