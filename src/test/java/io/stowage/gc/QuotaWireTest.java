@@ -76,6 +76,24 @@ class QuotaWireTest {
     }
 
     @Test
+    void readsOverHttpCountForEvictionOrder() throws Exception {
+        Descriptor older = f.put(LAYER, QuotaTest.bytes(10, 800), Map.of()).block(T);
+        Thread.sleep(5);
+        Descriptor newer = f.put(LAYER, QuotaTest.bytes(11, 800), Map.of()).block(T);
+        Thread.sleep(5);
+        // the older blob is read over the content API (a zero-copy file send): it becomes the more recently used
+        Integer content = http.get().uri("/v1/content/" + older.digest())
+                .responseSingle((res, buf) -> buf.then(Mono.just(res.status().code()))).block(T);
+        assertThat(content).isEqualTo(200);
+
+        // 1000 bytes need 600 more than the 400 left: one blob goes, the one not read
+        f.put(LAYER, QuotaTest.bytes(12, 1000), Map.of()).block(T);
+        assertThat(f.exists(newer.digest())).isFalse();
+        assertThat(f.exists(older.digest())).isTrue();
+        assertThat(f.exists(referenced.digest())).isTrue();
+    }
+
+    @Test
     void aWriteSessionOpenedWithATotalOverTheQuotaIsRefused() {
         StepVerifier.create(remote.writer("ws-big", 5000, null))
                 .expectErrorSatisfies(e -> {
