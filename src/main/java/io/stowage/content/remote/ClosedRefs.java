@@ -31,20 +31,25 @@ final class ClosedRefs {
         deadlines.put(ref, System.nanoTime() + waitNanos);
     }
 
-    /** {@code open} (a session of {@code ref}), retried while it is UNAVAILABLE and the ref was just closed here. */
+    /**
+     * {@code open} (a session of {@code ref}), retried while it is UNAVAILABLE and the ref was just closed here;
+     * the retries end at the deadline in force when the open began (later closes, e.g. of other writers of the
+     * ref waiting their turn, do not extend it).
+     */
     <T> Mono<T> open(String ref, Mono<T> open) {
-        return open.retryWhen(Retry.backoff(Long.MAX_VALUE, FIRST_RETRY)
-                        .maxBackoff(LONGEST_RETRY)
-                        .filter(e -> ContentException.is(e, ErrorCode.UNAVAILABLE) && justClosed(ref))
-                        .onRetryExhaustedThrow((spec, signal) -> signal.failure()))
-                .doOnSuccess(x -> deadlines.remove(ref));
+        return Mono.defer(() -> {
+            Long deadline = deadlines.get(ref);
+            if (deadline == null) {
+                return open;
+            }
+            return open.retryWhen(Retry.backoff(Long.MAX_VALUE, FIRST_RETRY)
+                            .maxBackoff(LONGEST_RETRY)
+                            .filter(e -> ContentException.is(e, ErrorCode.UNAVAILABLE) && before(ref, deadline))
+                            .onRetryExhaustedThrow((spec, signal) -> signal.failure()));
+        }).doOnSuccess(x -> deadlines.remove(ref));
     }
 
-    private boolean justClosed(String ref) {
-        Long deadline = deadlines.get(ref);
-        if (deadline == null) {
-            return false;
-        }
+    private boolean before(String ref, long deadline) {
         if (System.nanoTime() - deadline < 0) {
             return true;
         }

@@ -216,28 +216,17 @@ public final class RemoteContentStore implements ContentStore, Verifier {
     /** As {@link #writer(String, long, Digest)}, with {@code expiry=S} (whole seconds) on the session's URI. */
     @Override
     public Mono<Writer> expiringWriter(String ref, long total, Digest expected, java.time.Duration expiry) {
-        return Mono.defer(() -> {
-            io.stowage.content.Ingester.validateExpiry(ref, expiry);
-            checkOpen();
-            Refs.validate(ref);
-            if (total < 0) {
-                throw ContentException.invalidArgument("ref " + ref + ": negative total " + total);
-            }
-            return closedRefs.open(ref, openWriter(ref, total, expected, Duration.ZERO, expiry));
-        });
+        return writer(ref, total, expected, Duration.ZERO, expiry);
     }
 
     /**
      * Opens a write session whose upgrade the server answers once it has the ref's lock, waiting up to
-     * {@code waitUpTo} for it ({@code GET /v1/ingests/{ref}/write?...&wait=Nms}): the server is woken by the
-     * release, nothing polls. Waits over the wire's limit of one hour are cut to it.
+     * {@code waitUpTo} for it ({@code GET /v1/ingests/{ref}/write?...&wait=Nms}; none below a millisecond): the
+     * server is woken by the release, nothing polls. Waits over the wire's limit of one hour are cut to it.
      */
     @Override
     public Mono<Writer> writer(String ref, long total, Digest expected, Duration waitUpTo, Duration expiry) {
         Objects.requireNonNull(waitUpTo, "waitUpTo");
-        if (waitUpTo.toMillis() < 1) {
-            return expiringWriter(ref, total, expected, expiry);
-        }
         return Mono.defer(() -> {
             io.stowage.content.Ingester.validateExpiry(ref, expiry);
             checkOpen();
@@ -245,7 +234,8 @@ public final class RemoteContentStore implements ContentStore, Verifier {
             if (total < 0) {
                 throw ContentException.invalidArgument("ref " + ref + ": negative total " + total);
             }
-            Duration wait = waitUpTo.compareTo(MAX_WAIT) > 0 ? MAX_WAIT : waitUpTo;
+            Duration wait = waitUpTo.toMillis() < 1 ? Duration.ZERO
+                    : waitUpTo.compareTo(MAX_WAIT) > 0 ? MAX_WAIT : waitUpTo;
             return closedRefs.open(ref, openWriter(ref, total, expected, wait, expiry));
         });
     }

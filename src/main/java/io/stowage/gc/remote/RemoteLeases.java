@@ -2,20 +2,13 @@ package io.stowage.gc.remote;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.netty.buffer.Unpooled;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
 import io.stowage.content.ContentException;
-import io.stowage.content.ErrorCode;
 import io.stowage.gc.Lease;
 import io.stowage.gc.LeaseResource;
 import io.stowage.gc.Leases;
 import io.stowage.server.ContentJson;
-import io.stowage.server.ErrorMapping;
 import io.stowage.server.LeaseRoutes;
-import java.io.IOException;
-import java.net.ConnectException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -26,6 +19,7 @@ import java.util.Map;
 import java.util.Objects;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import io.stowage.net.JsonCalls;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
 
@@ -39,12 +33,12 @@ public final class RemoteLeases implements Leases, AutoCloseable {
 
     private final URI address;
     private final ConnectionProvider pool;
-    private final HttpClient client;
+    private final JsonCalls calls;
 
     private RemoteLeases(URI address) {
         this.address = address;
         this.pool = ConnectionProvider.builder("stowage-leases").maxConnections(8).build();
-        this.client = HttpClient.create(pool).baseUrl(address.toString());
+        this.calls = new JsonCalls(address, HttpClient.create(pool).baseUrl(address.toString()));
     }
 
     /** A client of the server at {@code address} ({@code http://HOST:PORT}); connects lazily. */
@@ -115,37 +109,7 @@ public final class RemoteLeases implements Leases, AutoCloseable {
         return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
-    /** Sends one request; a 2xx JSON body is returned (null node for 204), anything else is its error. */
     private Mono<JsonNode> call(HttpMethod method, String uri, byte[] body) {
-        HttpClient c = body == null ? client
-                : client.headers(h -> h.set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON));
-        return c.request(method)
-                .uri(uri)
-                .send(body == null ? Mono.empty() : Mono.just(Unpooled.wrappedBuffer(body)))
-                .responseSingle((res, bytes) -> bytes.asByteArray().defaultIfEmpty(new byte[0]).map(b -> {
-                    int status = res.status().code();
-                    if (status / 100 != 2) {
-                        throw ErrorMapping.fromWire(status, b);
-                    }
-                    return parse(method + " " + uri, b);
-                }))
-                .onErrorMap(e -> !(e instanceof ContentException), this::unreachable);
-    }
-
-    private static JsonNode parse(String what, byte[] b) {
-        if (b.length == 0) {
-            return ContentJson.mapper().nullNode();
-        }
-        try {
-            return ContentJson.mapper().readTree(b);
-        } catch (IOException e) {
-            throw ContentException.internal(what + ": malformed JSON response", e);
-        }
-    }
-
-    private ContentException unreachable(Throwable e) {
-        String reason = e instanceof ConnectException || e.getCause() instanceof ConnectException
-                ? "connection refused" : e.toString();
-        return new ContentException(ErrorCode.UNAVAILABLE, "cannot connect to " + address + ": " + reason, e);
+        return calls.call(method, uri, body);
     }
 }

@@ -1,20 +1,14 @@
 package io.stowage.images.remote;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.netty.buffer.Unpooled;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
 import io.stowage.content.ContentException;
 import io.stowage.images.Image;
 import io.stowage.images.ImageStore;
 import io.stowage.net.ClientSecurity;
-import io.stowage.net.TlsErrors;
 import io.stowage.server.ContentJson;
 import io.stowage.server.ErrorMapping;
 import io.stowage.server.ImageJson;
-import java.io.IOException;
-import java.net.ConnectException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -23,6 +17,7 @@ import java.util.List;
 import java.util.Objects;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import io.stowage.net.JsonCalls;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
 
@@ -36,12 +31,12 @@ public final class RemoteImageStore implements ImageStore {
 
     private final URI address;
     private final ConnectionProvider pool;
-    private final HttpClient client;
+    private final JsonCalls calls;
 
     private RemoteImageStore(URI address, ClientSecurity security) {
         this.address = address;
         this.pool = ConnectionProvider.builder("stowage-images").maxConnections(16).build();
-        this.client = security.configure(HttpClient.create(pool).baseUrl(address.toString()), address);
+        this.calls = new JsonCalls(address, security.configure(HttpClient.create(pool).baseUrl(address.toString()), address));
     }
 
     /** A client of the server at {@code address} ({@code http://HOST:PORT}); connects lazily. */
@@ -108,39 +103,7 @@ public final class RemoteImageStore implements ImageStore {
         return PREFIX + "/" + URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
-    /** Sends one request; a 2xx JSON body is returned (empty for 204), anything else is the error it carries. */
     private Mono<JsonNode> call(HttpMethod method, String uri, byte[] body) {
-        HttpClient c = body == null ? client
-                : client.headers(h -> h.set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON));
-        return c.request(method)
-                .uri(uri)
-                .send(body == null ? Mono.empty() : Mono.just(Unpooled.wrappedBuffer(body)))
-                .responseSingle((res, bytes) -> bytes.asByteArray().defaultIfEmpty(new byte[0]).map(b -> {
-                    int status = res.status().code();
-                    if (status / 100 != 2) {
-                        throw ErrorMapping.fromWire(status, b);
-                    }
-                    return parse(method + " " + uri, b);
-                }))
-                .onErrorMap(e -> !(e instanceof ContentException), this::unreachable);
-    }
-
-    private static JsonNode parse(String what, byte[] b) {
-        if (b.length == 0) {
-            return ContentJson.mapper().nullNode();
-        }
-        try {
-            return ContentJson.mapper().readTree(b);
-        } catch (IOException e) {
-            throw ContentException.internal(what + ": malformed JSON response", e);
-        }
-    }
-
-    private ContentException unreachable(Throwable e) {
-        String tls = TlsErrors.describe(e);
-        String reason = tls != null ? tls : e instanceof ConnectException || e.getCause() instanceof ConnectException
-                ? "connection refused" : e.toString();
-        return new ContentException(io.stowage.content.ErrorCode.UNAVAILABLE,
-                "cannot connect to " + address + ": " + reason, e);
+        return calls.call(method, uri, body);
     }
 }
