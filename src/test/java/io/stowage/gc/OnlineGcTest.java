@@ -38,6 +38,12 @@ import reactor.core.publisher.Mono;
 class OnlineGcTest {
     static final int WORKERS = 8;
     static final int ITERATIONS = 12;
+    /**
+     * Where the workers' blocking checks run: not the store's own scheduler (the shared bounded elastic one),
+     * whose queues, once it is at its thread cap, can put the read a check waits for behind that very check.
+     */
+    private static final reactor.core.scheduler.Scheduler CHECKS =
+            reactor.core.scheduler.Schedulers.newBoundedElastic(WORKERS, 10_000, "online-gc-checks", 60, true);
 
     @TempDir
     Path root;
@@ -100,7 +106,7 @@ class OnlineGcTest {
                             .flatMap(manifest -> f.images.put(Image.of("w" + w + "/i" + i, manifest, Map.of())))
                             .flatMap(image -> f.leases.delete(lease.id())
                                     .then(Mono.fromRunnable(() -> assertIntact(f, image.target().digest()))
-                                            .subscribeOn(reactor.core.scheduler.Schedulers.boundedElastic())))
+                                            .subscribeOn(CHECKS)))
                             .then(i >= 2 && rnd.nextInt(3) > 0
                                     ? f.images.delete("w" + w + "/i" + (i - 2)).onErrorResume(e -> Mono.empty())
                                     : Mono.empty());
