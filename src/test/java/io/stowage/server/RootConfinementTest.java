@@ -28,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 import reactor.netty.http.client.HttpClient;
+import reactor.netty.resources.ConnectionProvider;
 
 /**
  * No path derived from a request leaves the store root: traversal attempts through every path and query
@@ -65,7 +66,8 @@ class RootConfinementTest {
         ServerOptions opts = ServerOptions.defaults().withPort(0);
         server = StowageServer.start(opts, List.of(ContentRoutes.of(store, opts),
                 RegistryRoutes.of(store, db, RegistryOptions.defaults()), ImageRoutes.of(LocalImageStore.open(db))));
-        client = HttpClient.create().baseUrl(server.uri().toString());
+        // a connection per request: no test depends on a keep-alive connection another test left in a shared pool
+        client = HttpClient.create(ConnectionProvider.newConnection()).baseUrl(server.uri().toString());
     }
 
     @AfterEach

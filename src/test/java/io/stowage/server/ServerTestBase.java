@@ -23,6 +23,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.client.HttpClient;
+import reactor.netty.resources.ConnectionProvider;
 
 /**
  * A real server on 127.0.0.1, port 0, over a {@link LocalContentStore} in a temporary directory, and a Reactor
@@ -52,7 +53,8 @@ abstract class ServerTestBase {
         store = LocalContentStore.open(root);
         ServerOptions opts = options();
         server = StowageServer.start(opts, List.of(ContentRoutes.of(servedStore(), opts)));
-        client = HttpClient.create().baseUrl(server.uri().toString());
+        // a connection per request: no test depends on a keep-alive connection another test left in a shared pool
+        client = HttpClient.create(ConnectionProvider.newConnection()).baseUrl(server.uri().toString());
     }
 
     @AfterEach
