@@ -1,5 +1,6 @@
 package io.stowage.server;
 
+import io.stowage.net.BodyPieces;
 import io.netty.handler.ssl.SslContext;
 import io.netty.channel.Channel;
 import io.netty.channel.group.ChannelGroup;
@@ -91,7 +92,8 @@ public final class StowageServer implements Disposable {
                 .idleTimeout(options.idleTimeout())
                 .doOnChannelInit((observer, channel, remote) ->
                         channel.pipeline().addFirst(ClientWatch.NAME, new ClientWatch(options.idleTimeout())))
-                .httpRequestDecoder(spec -> spec.maxInitialLineLength(MAX_INITIAL_LINE).maxHeaderSize(MAX_HEADERS))
+                .httpRequestDecoder(spec -> spec.maxInitialLineLength(MAX_INITIAL_LINE).maxHeaderSize(MAX_HEADERS)
+                        .maxChunkSize(BodyPieces.MAX))
                 .handle(filter == null ? routes : (req, res) -> filter.filter(req, res, routes));
         if (security.tls() != null) {
             SslContext context = security.tls().sslContext();

@@ -1,5 +1,6 @@
 package io.stowage.transfer;
 
+import io.stowage.net.BodyPieces;
 import io.stowage.content.ContentException;
 import io.stowage.net.ClientSecurity;
 import java.nio.file.Path;
@@ -114,7 +115,8 @@ public record TransferOptions(boolean plainHttp, Credentials credentials, int co
 
     /** The HTTP client of a puller or pusher: TLS with this trust unless plain HTTP, the stall timeout. */
     HttpClient httpClient(ConnectionProvider pool) {
-        HttpClient c = HttpClient.create(pool).responseTimeout(stallTimeout);
+        HttpClient c = HttpClient.create(pool).responseTimeout(stallTimeout)
+                .httpResponseDecoder(spec -> spec.maxChunkSize(BodyPieces.MAX));
         if (!plainHttp) {
             c = new ClientSecurity(caCertificate, null).secure(c);
         }

@@ -1,5 +1,6 @@
 package io.stowage.transfer;
 
+import io.stowage.net.BodyPieces;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.stowage.content.ContentException;
@@ -33,7 +34,8 @@ public final class Upstream implements AutoCloseable {
         this.store = store;
         this.pool = ConnectionProvider.builder("stowage-upstream").maxConnections(64)
                 .pendingAcquireMaxCount(-1).build();
-        this.clients = new Authorizer.PerRegistry(HttpClient.create(pool).responseTimeout(options.stallTimeout()),
+        this.clients = new Authorizer.PerRegistry(HttpClient.create(pool).responseTimeout(options.stallTimeout())
+                .httpResponseDecoder(spec -> spec.maxChunkSize(BodyPieces.MAX)),
                 options);
     }
 

@@ -1,5 +1,6 @@
 package io.stowage.content.remote;
 
+import io.stowage.net.BodyPieces;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.http.HttpMethod;
@@ -64,6 +65,7 @@ public final class RemoteContentStore implements ContentStore, Verifier {
                 .pendingAcquireTimeout(options.acquireTimeout())
                 .build();
         HttpClient pooled = HttpClient.create(pool).baseUrl(base)
+                .httpResponseDecoder(spec -> spec.maxChunkSize(BodyPieces.MAX))
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectMillis)
                 .option(ChannelOption.TCP_NODELAY, true);
         // a session's upgrade request takes the ref's lock: never resent behind the caller's back
