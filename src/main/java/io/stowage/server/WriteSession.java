@@ -60,6 +60,10 @@ final class WriteSession {
     private static final Logger log = LoggerFactory.getLogger(WriteSession.class);
     static final int CLOSE_NORMAL = 1000;
     static final int CLOSE_ERROR = 1011;
+    /** After an error answer, the client is taken to have stopped sending once it sent nothing for this long. */
+    private static final Duration QUIET = Duration.ofMillis(100);
+    /** The longest an error close waits for the client to stop sending (its frames are read and dropped). */
+    private static final Duration LINGER = Duration.ofSeconds(2);
     static final int CLOSE_GOING_AWAY = 1001;
 
     private final Writer writer;
@@ -71,6 +75,8 @@ final class WriteSession {
     private final AtomicBoolean finished = new AtomicBoolean();
     private final Sinks.Empty<Void> released = Sinks.empty();
     private final AtomicBoolean handlerStarted = new AtomicBoolean();
+    /** Time since the client's last bytes (null when the connection has no {@link ClientWatch}). */
+    private volatile LongSupplier sinceLastRead;
     private final AtomicBoolean releasing = new AtomicBoolean();
 
     // Touched only by the sequential frame pipeline.
@@ -126,9 +132,8 @@ final class WriteSession {
         Disposable ending = endRequest.asMono().subscribe(why -> finish(out, why).subscribe());
         // The client's close frame is answered only once the writer is released (lock free before the close).
         in.withConnection(c -> c.addHandlerLast(ClientCloseHold.NAME, new ClientCloseHold()));
-        LongSupplier[] sinceLastRead = {null};
-        in.withConnection(c -> sinceLastRead[0] = ClientWatch.sinceLastRead(c.channel()));
-        return StallGuard.watching(in.receiveFrames(), idleTimeout, this::stalled, sinceLastRead[0])
+        in.withConnection(c -> sinceLastRead = ClientWatch.sinceLastRead(c.channel()));
+        return StallGuard.watching(in.receiveFrames(), idleTimeout, this::stalled, sinceLastRead)
                 .<Object>handle(this::decode)
                 .concatMap(inbound -> step(out, inbound), 0)
                 .then(Mono.defer(this::release))
@@ -188,10 +193,25 @@ final class WriteSession {
         ObjectNode n = ContentJson.mapper().createObjectNode();
         n.set("error", ErrorMapping.body(ce));
         String reason = ce.code() == ErrorCode.INTERNAL ? "internal" : ce.code().wireName();
+        // The close goes out once the client has stopped sending (it stops when it reads the error): closing a
+        // socket whose receive queue holds data resets it, and a reset can discard the error before it is read.
         return release()
                 .then(send(out, n.toString()))
-                .then(out.sendClose(endCloseStatus, reason))
+                .doOnSuccess(v -> untilQuiet().then(out.sendClose(endCloseStatus, reason))
+                        .onErrorResume(x -> Mono.empty()).subscribe())
                 .onErrorResume(x -> Mono.empty());
+    }
+
+    /** Completes once no byte came from the client for {@link #QUIET}, or after {@link #LINGER} at most. */
+    private Mono<Void> untilQuiet() {
+        LongSupplier since = sinceLastRead;
+        if (since == null) {
+            return Mono.empty();
+        }
+        long deadline = System.nanoTime() + LINGER.toNanos();
+        return Flux.interval(QUIET.dividedBy(4), QUIET.dividedBy(4))
+                .takeUntil(i -> since.getAsLong() >= QUIET.toNanos() || System.nanoTime() >= deadline)
+                .then();
     }
 
     private static ContentException classify(Throwable e) {
