@@ -92,6 +92,8 @@ final class LocalWriter implements Writer {
     private Digest expected;
     private Generation gen;
     private Instant updatedAt;
+    /** Data landed or was reset since the writer was opened (close then has something to make durable). */
+    private boolean modified;
     /** Completes when a close or abort has finished (lock released); null before one starts. Guarded by this. */
     private Mono<Void> ending;
     private boolean endedByRemoval;
@@ -435,6 +437,7 @@ final class LocalWriter implements Writer {
     }
 
     private void touch() {
+        modified = true;
         Instant now = Instant.now();
         // Keep updatedAt strictly increasing so that every write is visible in it.
         updatedAt = now.isAfter(updatedAt) ? now : updatedAt.plusNanos(1);
@@ -705,9 +708,13 @@ final class LocalWriter implements Writer {
             }
             Mono<Void> work = (prev == null ? Mono.<Void>empty() : cancel(prev))
                     .then(Mono.<Void>fromCallable(() -> {
+                        boolean changed;
+                        synchronized (this) {
+                            changed = modified;
+                        }
                         if (channel.isOpen()) {
                             try {
-                                if (!remove) {
+                                if (!remove && changed) {
                                     // what status reported stays across a power loss, as containerd's Close does
                                     channel.force(false);
                                 }
@@ -717,7 +724,7 @@ final class LocalWriter implements Writer {
                         }
                         if (remove) {
                             IngestFiles.wipe(dir);
-                        } else {
+                        } else if (changed) {
                             persistUpdatedAt();
                         }
                         return null;
