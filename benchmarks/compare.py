@@ -72,6 +72,49 @@ def loopback(path):
     return None
 
 
+def uploads(path):
+    """UPLOADLOAD lines of compare.sh's keep-alive upload step, by case."""
+    cases = {}
+    if os.path.exists(path):
+        with open(path) as f:
+            for line in f:
+                if line.startswith("UPLOADLOAD"):
+                    fields = dict(kv.split("=", 1) for kv in line.split()[1:] if "=" in kv)
+                    cases[fields["case"]] = fields
+    return cases
+
+
+def upload_section(out):
+    """Table of the keep-alive uploads (UploadLoad): ratios per case, targets where issue 6 names one."""
+    s, r = uploads(f"{out}/stowage.uploads.log"), uploads(f"{out}/registry.uploads.log")
+    if not s and not r:
+        return []
+    lines = ["", "## Uploads with a keep-alive client (UploadLoad)", "",
+             "One Reactor Netty client process, keep-alive connections, bodies from memory: POST then PUT ?digest= "
+             "(monolithic) or PATCHes of 8 MiB and an empty PUT (chunked). Case = size:count:concurrency:mode; "
+             "each case runs a warm round of min(count, 4 x concurrency) blobs first. Server CPU covers both rounds.",
+             "",
+             "| case | stowage MB/s | registry MB/s | ratio | stowage blobs/s | registry blobs/s | ratio | target | met | "
+             "stowage p99 ms | registry p99 ms | stowage CPU-s/GiB | registry CPU-s/GiB | stowage CPU ms/blob | "
+             "registry CPU ms/blob | errors (s/r) |",
+             "|---|---:|---:|---:|---:|---:|---:|---|---|---:|---:|---:|---:|---:|---:|---|"]
+    for case in sorted(set(s) | set(r), key=lambda c: [int(x) if x.isdigit() else x for x in c.split(":")]):
+        sp, rp = s.get(case, {}), r.get(case, {})
+        num = lambda p, k: float(p[k]) if k in p else None
+        ratio = lambda k: (num(sp, k) / num(rp, k)) if num(sp, k) is not None and num(rp, k) else None
+        size = int(case.split(":")[0])
+        key, target = ("blobs_per_s", 3) if size <= 1 << 20 else ("mb_per_s", 1.5)
+        x = ratio(key)
+        met = "" if x is None else ("yes" if x >= target else "**no**")
+        lines.append(f"| {case} | {fmt(num(sp, 'mb_per_s'))} | {fmt(num(rp, 'mb_per_s'))} | {fmt(ratio('mb_per_s'))} | "
+                     f"{fmt(num(sp, 'blobs_per_s'))} | {fmt(num(rp, 'blobs_per_s'))} | {fmt(ratio('blobs_per_s'))} | "
+                     f"≥ {target} ({key.split('_')[0]}) | {met} | {fmt(num(sp, 'p99_ms'))} | {fmt(num(rp, 'p99_ms'))} | "
+                     f"{fmt(num(sp, 'cpu_s_per_gib'))} | {fmt(num(rp, 'cpu_s_per_gib'))} | "
+                     f"{fmt(num(sp, 'cpu_ms_per_blob'))} | {fmt(num(rp, 'cpu_ms_per_blob'))} | "
+                     f"{sp.get('errors', 'n/a')}/{rp.get('errors', 'n/a')} |")
+    return lines
+
+
 def fmt(v):
     if v is None:
         return "n/a"
@@ -148,6 +191,7 @@ def main(out):
                              f"{g(sp, 'p99_ms')} | {g(rp, 'p99_ms')} | {err(sp)} | {err(rp)} |")
                 dat.write(" ".join([str(c), g(sp, "mbps"), g(rp, "mbps"), g(sp, "reqs"), g(rp, "reqs"),
                                     g(sp, "p99_ms"), g(rp, "p99_ms")]) + "\n")
+    lines += upload_section(out)
     lines += ["", "Errors are wrk socket errors / non-2xx answers.", "",
               "## 1000 concurrent downloads + 200 concurrent uploads", "",
               "| server | uploads ok | uploads failed | GET requests | GET errors | non-2xx | GET p99 ms | peak RSS MiB |",

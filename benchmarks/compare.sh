@@ -32,6 +32,9 @@ STOWAGE_HEAP=${STOWAGE_HEAP:-256m}
 WARMUP=${WARMUP:-3}
 BIG_CONNS=${BIG_CONNS:-"1 16 64 256"}
 SMALL_CONNS=${SMALL_CONNS:-"1 16 64 256 1000"}
+# keep-alive upload cases, SIZE:COUNT:CONCURRENCY:MODE (benchmarks/src/.../bench/UploadLoad.java)
+UPLOAD_CASES=${UPLOAD_CASES:-"65536:3000:8:monolithic 65536:3000:64:monolithic 134217728:8:1:monolithic 134217728:8:1:chunked 134217728:16:4:monolithic"}
+BENCH_JAR="$HERE/target/benchmarks.jar"
 for c in curl wrk iperf3 jq docker-registry java python3 openssl; do
   command -v "$c" >/dev/null || die "$c missing (run $PEERS/install.sh)"
 done
@@ -40,15 +43,16 @@ done
 OUT="$HERE/results/$(date -u +%Y%m%dT%H%M%SZ)-network"
 mkdir -p "$OUT"
 JAR="$ROOT/target/stowage.jar"
-if [ ! -f "$JAR" ]; then
-  log "building $JAR"
-  (cd "$ROOT" && mvn -B -q package -DskipTests)
+if [ ! -f "$JAR" ] || [ ! -f "$BENCH_JAR" ]; then
+  log "building $JAR and $BENCH_JAR"
+  (cd "$ROOT" && mvn -B -q install -DskipTests && mvn -B -q -f benchmarks/pom.xml package -DskipTests)
 fi
 
 {
   echo "date: $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
   echo "command: benchmarks/compare.sh"
   echo "env: RUNS=$RUNS BIG_MIB=$BIG_MIB MID_MIB=$MID_MIB SMALL_N=$SMALL_N WRK_S=$WRK_S SWEEP_S=$SWEEP_S STRESS_S=$STRESS_S WARMUP=$WARMUP STOWAGE_HEAP=$STOWAGE_HEAP"
+  echo "upload cases: $UPLOAD_CASES"
   echo "nproc: $(nproc)"
   echo "cpu: $(awk -F': ' '/model name/{print $2; exit}' /proc/cpuinfo)"
   echo "memory: $(awk '/MemTotal/{printf "%.1f GiB", $2/1048576}' /proc/meminfo)"
@@ -176,6 +180,24 @@ warm() {
   rm -rf "$d"
 }
 
+# uploads NAME URL PID: the OCI upload paths with a keep-alive client (UploadLoad, one Reactor Netty client,
+# no process per request, so that the client does not cap either server), each case a warm round then the timed
+# one. One line per case: UPLOADLOAD case=.. <UploadLoad's fields> cpu_s_per_gib=.. cpu_ms_per_blob=..
+# (server CPU over the warm and the timed round together).
+uploads() {
+  local name=$1 url=$2 pid=$3 spec size count conc mode c0 c1 out warm total
+  for spec in $UPLOAD_CASES; do
+    IFS=: read -r size count conc mode <<<"$spec"
+    warm=$(( count < 4 * conc ? count : 4 * conc ))
+    c0=$(proc_cpu_s "$pid")
+    out=$(java -Xmx1g -cp "$BENCH_JAR" io.stowage.bench.UploadLoad "$url" "$size" "$count" "$conc" "$mode" 2>>"$OUT/$name.uploads.err" | grep '^UPLOAD') \
+      || die "$name: UploadLoad $spec failed (see $name.uploads.err)"
+    c1=$(proc_cpu_s "$pid")
+    total=$(( count + warm ))
+    echo "UPLOADLOAD case=$spec ${out#UPLOAD } cpu_s_per_gib=$(per_gib "$c0" "$c1" $(( total * size ))) cpu_ms_per_blob=$(awk -v a="$c0" -v b="$c1" -v n="$total" 'BEGIN{printf "%.2f", (b-a)*1000/n}')"
+  done
+}
+
 # run_all NAME URL PID
 run_all() {
   local name=$1 url=$2 pid=$3
@@ -183,6 +205,8 @@ run_all() {
   warm "$name" "$url"
   log "$name: registry_bench.sh against $url (server pid $pid)"
   REGISTRY_URL="$url" SERVER_PID="$pid" "$PEERS/registry_bench.sh" >"$OUT/$name.bench.log" 2>"$OUT/$name.bench.err"
+  log "$name: uploads with a keep-alive client ($UPLOAD_CASES)"
+  uploads "$name" "$url" "$pid" >"$OUT/$name.uploads.log"
   log "$name: concurrency sweep"
   sweep "$name" "$url" "$pid" >"$OUT/$name.sweep.log"
   log "$name: stress (1000 downloads + 200 uploads)"
