@@ -14,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -26,8 +25,7 @@ import reactor.core.publisher.Sinks;
 
 /**
  * The writer of one ingest of a {@link LocalContentStore}. Data goes to the ingest's data file through an
- * {@link AsynchronousFileChannel}: buffers are hashed and their writes issued in order, up to {@link #IN_FLIGHT}
- * writes at once; the offset (what status reports) advances only over writes that landed, in order.
+ * {@link AsynchronousFileChannel}, one buffer at a time; each buffer is hashed while its write is in flight.
  *
  * <p>State is guarded by {@code this}. A reset replaces the {@link Generation} (hash and offset) at once, so an
  * I/O of the previous generation that completes late changes nothing, and waits for that I/O to land before
@@ -39,45 +37,27 @@ final class LocalWriter implements Writer {
      * writeback overlaps hashing and the force at commit only has the tail left (Java has no sync_file_range).
      */
     static final long WRITEBACK_EVERY = 16L << 20;
-    /**
-     * Writes of one stream in flight at once. One at a time made the sender wait for every file write before the
-     * next buffer was taken; a few let receiving and hashing run ahead while the writes land, holding at most this
-     * many of the caller's buffers.
-     */
-    static final int IN_FLIGHT = 4;
 
     /** Hash state and offset of the data since the last reset. */
     private static final class Generation {
         MessageDigest md;
-        /** End of the data that landed, without a hole. */
         long offset;
-        /** End of the last write issued (and hashed); equal to offset when nothing is in flight. */
-        long issued;
-        /** End of the quota claimed for the data of the running stream. */
-        long claimed;
         /** An I/O failed after its bytes were hashed: file and hash must be resynchronised before going on. */
         boolean dirty;
-        /** Writes issued and not yet counted into offset, in issue order. */
-        final ArrayDeque<ChunkIo> pending = new ArrayDeque<>();
 
         Generation(MessageDigest md, long offset) {
             this.md = md;
             this.offset = offset;
-            this.issued = offset;
         }
     }
 
     /** One write (or reset) occupying the writer, until its stream has ended and its last I/O has landed. */
     private static final class Inflight {
         final Sinks.Empty<Void> cancel = Sinks.empty();
-        /** Emitted when a write of this stream failed: the rest of the source is not taken. */
-        final Sinks.Empty<Void> stop = Sinks.empty();
         final Sinks.Empty<Void> settled = Sinks.empty();
         boolean cancelled;
         boolean streaming = true;
-        /** A write failed (or went past the total): later buffers are dropped, the first error is reported. */
-        boolean failed;
-        int ioPending;
+        boolean ioPending;
     }
 
     private final LocalContentStore store;
@@ -211,12 +191,9 @@ final class LocalWriter implements Writer {
         }
         Mono<Void> ready = g.dirty ? resync(g) : Mono.empty();
         return ready.thenMany(Flux.from(data))
-                .takeUntilOther(Mono.firstWithSignal(mine.cancel.asMono(), mine.stop.asMono()))
-                // quota first, in order; at once unless room must be made by eviction
-                .concatMap(buf -> claimFor(g, buf), 1)
-                // BOUNDARY: writes are issued and hashed in order as buffers come; a source error waits for the
-                // writes in flight, so status and digest agree afterwards
-                .flatMapDelayError(buf -> chunk(mine, g, buf), IN_FLIGHT, 1)
+                .takeUntilOther(mine.cancel.asMono())
+                // BOUNDARY: a source error waits for the chunk in flight, so status and digest agree afterwards
+                .concatMapDelayError(buf -> chunk(mine, g, buf), false, 1)
                 .then(Mono.fromCallable(() -> {
                     synchronized (this) {
                         if (mine.cancelled) {
@@ -227,57 +204,48 @@ final class LocalWriter implements Writer {
                 }));
     }
 
-    /**
-     * Issues the write of one buffer after those before it and hashes it meanwhile; completes when both are done.
-     * Runs at subscription, which the stream does in order.
-     */
+    /** Writes one buffer at the generation's offset while hashing it; completes when both are done. */
     private Mono<Void> chunk(Inflight mine, Generation g, ByteBuffer buf) {
         int n = buf.remaining();
         if (n == 0) {
             return Mono.empty();
         }
-        return Mono.create(sink -> {
+        return roomFor(g, n).then(Mono.create(sink -> {
             long pos;
-            ChunkIo io;
             synchronized (this) {
-                if (mine.cancelled || gen != g || mine.failed) {
+                if (mine.cancelled || gen != g) {
                     sink.success();
                     return;
                 }
-                pos = g.issued;
+                pos = g.offset;
                 if (total > 0 && pos + n > total) {
-                    mine.failed = true;
-                    io = null;
-                } else {
-                    g.issued = pos + n;
-                    mine.ioPending++;
-                    io = new ChunkIo(mine, g, buf.duplicate(), pos, n, sink);
-                    g.pending.add(io);
+                    sink.error(ContentException.invalidArgument("ref " + ref + ": write of " + n + " bytes at "
+                            + pos + " goes past the declared total " + total));
+                    return;
                 }
+                mine.ioPending = true;
             }
-            if (io == null) {
-                mine.stop.tryEmitEmpty();
-                sink.error(ContentException.invalidArgument("ref " + ref + ": write of " + n + " bytes at "
-                        + pos + " goes past the declared total " + total));
-                return;
-            }
+            ChunkIo io = new ChunkIo(mine, g, buf.duplicate(), pos, n, sink);
             channel.write(io.data, pos, null, io);
             synchronized (g) {
                 g.md.update(buf.duplicate());
             }
             io.partDone(null);
-        });
+        }));
     }
 
-    /** Claims quota room ({@link StoreSpace}) for one more buffer of the stream; a no-op within a predeclared total. */
-    private Mono<ByteBuffer> claimFor(Generation g, ByteBuffer buf) {
-        long end;
-        synchronized (this) {
-            g.claimed = Math.max(g.claimed, g.issued) + buf.remaining();
-            end = total > 0 ? Math.min(g.claimed, total) : g.claimed;
-        }
-        StoreSpace space = store.space();
-        return space.tryClaim(ref, end) ? Mono.just(buf) : space.claim(ref, end).thenReturn(buf);
+    /** Claims quota room for {@code n} more bytes ({@link StoreSpace}); a no-op within a predeclared total. */
+    private Mono<Void> roomFor(Generation g, int n) {
+        return Mono.defer(() -> {
+            long end;
+            synchronized (this) {
+                end = g.offset + n;
+                if (total > 0) {
+                    end = Math.min(end, total);
+                }
+            }
+            return store.space().claim(ref, end);
+        });
     }
 
     /** Completion of one chunk: the write (possibly in several parts) and the hash, in any order. */
@@ -290,8 +258,6 @@ final class LocalWriter implements Writer {
         final MonoSink<Void> sink;
         final AtomicInteger parts = new AtomicInteger(2);
         volatile Throwable failure;
-        /** Both parts done; guarded by the writer. */
-        boolean done;
 
         ChunkIo(Inflight mine, Generation g, ByteBuffer data, long pos, int n, MonoSink<Void> sink) {
             this.mine = mine;
@@ -325,45 +291,31 @@ final class LocalWriter implements Writer {
             }
             Throwable f = failure;
             Sinks.Empty<Void> wake = null;
-            boolean report = false;
             synchronized (LocalWriter.this) {
-                done = true;
-                mine.ioPending--;
-                if (f != null) {
-                    report = !mine.failed;
-                    mine.failed = true;
-                }
+                mine.ioPending = false;
                 if (gen == g) {
-                    long advanced = 0;
-                    while (!g.pending.isEmpty() && g.pending.peek().done) {
-                        ChunkIo head = g.pending.poll();
-                        if (head.failure == null && !g.dirty) {
-                            g.offset = head.pos + head.n;
-                            advanced += head.n;
-                        } else {
-                            g.dirty = true;
-                        }
-                    }
-                    if (advanced > 0) {
+                    if (f == null) {
+                        g.offset = pos + n;
                         touch();
-                        startWritebackIfDue(advanced);
+                        startWritebackIfDue(n);
                         wake = takeChanged();
+                    } else {
+                        g.dirty = true;
                     }
                 }
                 settleIfDone(mine);
             }
             wake(wake);
-            if (report) {
-                mine.stop.tryEmitEmpty();
-                sink.error(FileErrors.of("ref " + ref + ": write at " + pos, f));
-            } else {
+            if (f == null) {
                 sink.success();
+            } else {
+                sink.error(FileErrors.of("ref " + ref + ": write at " + pos, f));
             }
         }
     }
 
     /** Called under this writer's monitor when a chunk has landed; never blocks. */
-    private void startWritebackIfDue(long n) {
+    private void startWritebackIfDue(int n) {
         sinceWriteback += n;
         if (sinceWriteback < WRITEBACK_EVERY || !writebackRunning.compareAndSet(false, true)) {
             return;
@@ -392,7 +344,7 @@ final class LocalWriter implements Writer {
     }
 
     private void settleIfDone(Inflight mine) {
-        if (!mine.streaming && mine.ioPending == 0) {
+        if (!mine.streaming && !mine.ioPending) {
             if (inflight == mine) {
                 inflight = null;
             }
@@ -418,16 +370,8 @@ final class LocalWriter implements Writer {
     /** After a failed write: cut the file back to what is known to be written and rehash it. */
     private Mono<Void> resync(Generation g) {
         return Mono.<Void>fromCallable(() -> {
-            long at;
-            synchronized (this) {
-                at = g.offset;
-            }
-            channel.truncate(at);
-            MessageDigest md = store.hashFile(dir.resolve(IngestFiles.DATA), at, algorithm);
-            synchronized (this) {
-                g.issued = at;
-                g.pending.clear();
-            }
+            channel.truncate(g.offset);
+            MessageDigest md = store.hashFile(dir.resolve(IngestFiles.DATA), g.offset, algorithm);
             synchronized (g) {
                 g.md = md;
                 g.dirty = false;

@@ -124,13 +124,13 @@ public final class StoreSpace {
      * already covers it or it fits; RESOURCE_EXHAUSTED otherwise.
      */
     Mono<Void> claim(String ref, long end) {
-        return Mono.defer(() -> tryClaim(ref, end) ? Mono.empty() : makeRoom(ref, end, 2));
-    }
-
-    /** {@link #claim} without eviction: true when the claim already covers {@code end} or it fits now. */
-    boolean tryClaim(String ref, long end) {
-        long delta = end - claims.getOrDefault(ref, 0L);
-        return delta <= 0 || tryTake(ref, delta);
+        return Mono.defer(() -> {
+            long delta = end - claims.getOrDefault(ref, 0L);
+            if (delta <= 0 || tryTake(ref, delta)) {
+                return Mono.empty();
+            }
+            return makeRoom(ref, end, 2);
+        });
     }
 
     private Mono<Void> makeRoom(String ref, long end, int attemptsLeft) {
