@@ -1,11 +1,11 @@
 package io.stowage.registry;
 
-import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.stowage.content.ContentException;
 import io.stowage.content.ErrorCode;
+import io.stowage.net.BodyPieces;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -78,7 +78,7 @@ final class Exchange {
      */
     Flux<ByteBuffer> body() {
         long declared = contentLength();
-        Flux<ByteBuffer> in = req.receive().map(Exchange::copy);
+        Flux<ByteBuffer> in = req.receive().map(BodyPieces::copy);
         if (declared < 0) {
             return in;
         }
@@ -120,12 +120,6 @@ final class Exchange {
     private static RegistryException tooLarge(long size, int max) {
         return RegistryError.MANIFEST_TOO_LARGE.withDetail("manifest of " + size + " bytes or more is over the limit of "
                 + max + " bytes");
-    }
-
-    static ByteBuffer copy(ByteBuf buf) {
-        ByteBuffer out = ByteBuffer.allocate(buf.readableBytes());
-        buf.getBytes(buf.readerIndex(), out);
-        return out.flip();
     }
 
     // ---- answers

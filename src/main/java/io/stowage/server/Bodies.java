@@ -1,9 +1,9 @@
 package io.stowage.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.stowage.content.ContentException;
+import io.stowage.net.BodyPieces;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -25,26 +25,19 @@ final class Bodies {
     static Flux<ByteBuffer> stream(HttpServerRequest req) {
         String declared = req.requestHeaders().get(HttpHeaderNames.CONTENT_LENGTH);
         if (declared == null) {
-            return req.receive().map(Bodies::copy);
+            return req.receive().map(BodyPieces::copy);
         }
         return Flux.defer(() -> {
             long[] received = {0};
             return req.receive()
                     .map(buf -> {
                         received[0] += buf.readableBytes();
-                        return copy(buf);
+                        return BodyPieces.copy(buf);
                     })
                     .concatWith(Mono.defer(() -> received[0] == Long.parseLong(declared) ? Mono.empty()
                             : Mono.error(ContentException.invalidArgument("request body ended after " + received[0]
                             + " of " + declared + " bytes"))));
         });
-    }
-
-    /** A heap copy of the readable bytes of {@code buf}; does not release it. */
-    static ByteBuffer copy(ByteBuf buf) {
-        ByteBuffer out = ByteBuffer.allocate(buf.readableBytes());
-        buf.getBytes(buf.readerIndex(), out);
-        return out.flip();
     }
 
     /** The body parsed as JSON, at most {@code maxBytes}; empty, too large or malformed bodies are INVALID_ARGUMENT. */

@@ -49,8 +49,8 @@ public final class ContentRoutes implements RouteProvider {
 
     @Override
     public void register(HttpServerRoutes routes) {
-        routes.route(req -> RequestTarget.under(req.uri(), ContentHandlers.PREFIX), content::handle)
-                .route(req -> RequestTarget.under(req.uri(), ContentHandlers.VERIFY), content::handleVerifyAll)
-                .route(req -> RequestTarget.under(req.uri(), IngestHandlers.PREFIX), ingests::handle);
+        Routes.under(routes, ContentHandlers.PREFIX, content::dispatch)
+                .route(req -> RequestTarget.under(req.uri(), ContentHandlers.VERIFY), content::handleVerifyAll);
+        Routes.under(routes, IngestHandlers.PREFIX, ingests::dispatch);
     }
 }

@@ -39,22 +39,20 @@ public final class GcRoutes implements RouteProvider {
 
     @Override
     public void register(HttpServerRoutes routes) {
-        routes.route(req -> RequestTarget.under(req.uri(), PREFIX), this::handle);
+        Routes.under(routes, PREFIX, this::collect);
     }
 
-    private Mono<Void> handle(HttpServerRequest req, HttpServerResponse res) {
-        return Mono.defer(() -> {
-            RequestTarget t = RequestTarget.parse(req.uri(), PREFIX);
-            if (!t.segments().isEmpty() || !req.method().equals(HttpMethod.POST)) {
-                throw Routes.noRoute(req);
-            }
-            String dry = t.single("dry-run");
-            if (dry != null && !dry.equals("true") && !dry.equals("false")) {
-                throw ContentException.invalidArgument("dry-run: want true or false, got " + dry);
-            }
-            return collector.collect("true".equals(dry))
-                    .flatMap(r -> Replies.json(res, HttpResponseStatus.OK, json(r)));
-        }).onErrorResume(e -> ErrorMapping.send(req, res, e));
+    private Mono<Void> collect(HttpServerRequest req, HttpServerResponse res) {
+        RequestTarget t = RequestTarget.parse(req.uri(), PREFIX);
+        if (!t.segments().isEmpty() || !req.method().equals(HttpMethod.POST)) {
+            throw Routes.noRoute(req);
+        }
+        String dry = t.single("dry-run");
+        if (dry != null && !dry.equals("true") && !dry.equals("false")) {
+            throw ContentException.invalidArgument("dry-run: want true or false, got " + dry);
+        }
+        return collector.collect("true".equals(dry))
+                .flatMap(r -> Replies.json(res, HttpResponseStatus.OK, json(r)));
     }
 
     /** The report as the wire shows it. */

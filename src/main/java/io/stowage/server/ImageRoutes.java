@@ -45,11 +45,7 @@ public final class ImageRoutes implements RouteProvider {
 
     @Override
     public void register(HttpServerRoutes routes) {
-        routes.route(req -> RequestTarget.under(req.uri(), PREFIX), this::handle);
-    }
-
-    private Mono<Void> handle(HttpServerRequest req, HttpServerResponse res) {
-        return Mono.defer(() -> dispatch(req, res)).onErrorResume(e -> ErrorMapping.send(req, res, e));
+        Routes.under(routes, PREFIX, this::dispatch);
     }
 
     private Mono<Void> dispatch(HttpServerRequest req, HttpServerResponse res) {

@@ -57,11 +57,7 @@ final class IngestHandlers {
         this.options = options;
     }
 
-    Mono<Void> handle(HttpServerRequest req, HttpServerResponse res) {
-        return Mono.defer(() -> dispatch(req, res)).onErrorResume(e -> ErrorMapping.send(req, res, e));
-    }
-
-    private Mono<Void> dispatch(HttpServerRequest req, HttpServerResponse res) {
+    Mono<Void> dispatch(HttpServerRequest req, HttpServerResponse res) {
         RequestTarget t = RequestTarget.parse(req.uri(), PREFIX);
         List<String> s = t.segments();
         HttpMethod m = req.method();

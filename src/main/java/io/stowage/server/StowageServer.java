@@ -1,11 +1,11 @@
 package io.stowage.server;
 
-import io.stowage.net.BodyPieces;
 import io.netty.handler.ssl.SslContext;
 import io.netty.channel.Channel;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import io.stowage.net.BodyPieces;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;

@@ -13,6 +13,7 @@ import io.stowage.content.ErrorCode;
 import io.stowage.content.Info;
 import io.stowage.content.Status;
 import io.stowage.content.Writer;
+import io.stowage.net.BodyPieces;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -245,7 +246,7 @@ final class WriteSession {
 
     private static void data(ByteBuf content, SynchronousSink<Object> sink) {
         if (content.isReadable()) {
-            sink.next(Bodies.copy(content));
+            sink.next(BodyPieces.copy(content));
         }
     }
 

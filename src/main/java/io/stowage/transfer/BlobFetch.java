@@ -8,6 +8,7 @@ import io.stowage.content.Descriptor;
 import io.stowage.content.ErrorCode;
 import io.stowage.content.Ingests;
 import io.stowage.content.Writer;
+import io.stowage.net.BodyPieces;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Map;
@@ -160,7 +161,7 @@ final class BlobFetch {
 
     private Flux<ByteBuffer> data(ByteBufFlux body, long offset) {
         long stall = client.options().stallTimeout().toMillis();
-        return body.map(RegistryClient::copy)
+        return body.map(BodyPieces::copy)
                 .timeout(client.options().stallTimeout())
                 .onErrorMap(TimeoutException.class, e -> new Stalled("no data for " + stall + " ms (from byte "
                         + offset + ")"));

@@ -8,7 +8,6 @@ import io.stowage.content.ContentException;
 import io.stowage.net.TlsErrors;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
-import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiFunction;
@@ -161,13 +160,6 @@ final class RegistryClient {
             out.write(b, 0, n);
             return out;
         }).map(ByteArrayOutputStream::toByteArray).defaultIfEmpty(new byte[0]);
-    }
-
-    /** A heap copy of the readable bytes of {@code buf} (which Reactor Netty releases after the call). */
-    static ByteBuffer copy(ByteBuf buf) {
-        ByteBuffer out = ByteBuffer.allocate(buf.readableBytes());
-        buf.getBytes(buf.readerIndex(), out);
-        return out.flip();
     }
 
     private static boolean contains(int[] a, int v) {

@@ -1,7 +1,7 @@
 package io.stowage.transfer;
 
-import io.stowage.net.BodyPieces;
 import io.stowage.content.ContentException;
+import io.stowage.net.BodyPieces;
 import io.stowage.net.ClientSecurity;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,12 +1,12 @@
 package io.stowage.transfer;
 
-import io.stowage.net.BodyPieces;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.stowage.content.ContentException;
 import io.stowage.content.ContentStore;
 import io.stowage.content.Descriptor;
 import io.stowage.content.Digest;
+import io.stowage.net.BodyPieces;
 import java.util.Map;
 import java.util.Objects;
 import reactor.core.publisher.Mono;

@@ -1,6 +1,5 @@
 package io.stowage.content.remote;
 
-import io.stowage.net.BodyPieces;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.http.HttpMethod;
@@ -13,6 +12,7 @@ import io.stowage.content.Status;
 import io.stowage.content.Verification;
 import io.stowage.content.Verifier;
 import io.stowage.content.Writer;
+import io.stowage.net.BodyPieces;
 import io.stowage.net.ClientSecurity;
 import io.stowage.server.ContentJson;
 import java.net.URI;
