@@ -55,6 +55,14 @@ final class IngestFiles {
         }
     }
 
+    /**
+     * True when the files without which {@link #read} finds the directory broken are there (the data file is the
+     * caller's to check); a cheaper test than reading them, for a status known from this process's last close.
+     */
+    static boolean complete(Path dir) {
+        return Files.exists(dir.resolve(REF)) && Files.exists(dir.resolve(STARTED_AT));
+    }
+
     /** True when the directory exists at all (broken or not). */
     static boolean exists(Path dir) {
         return Files.isDirectory(dir);
@@ -63,7 +71,9 @@ final class IngestFiles {
     /** Creates a fresh ingest directory atomically, replacing whatever was there. */
     static void create(Path ingestRoot, Path dir, String ref, Instant startedAt, long total, Digest expected,
                        java.time.Duration expiry) throws IOException {
-        Files.createDirectories(ingestRoot);
+        if (!Files.isDirectory(ingestRoot)) {
+            Files.createDirectories(ingestRoot);
+        }
         Path tmp = ingestRoot.resolve(".tmp-" + UUID.randomUUID());
         Files.createDirectory(tmp);
         try {

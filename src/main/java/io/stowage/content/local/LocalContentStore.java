@@ -98,7 +98,8 @@ public final class LocalContentStore implements ContentStore, RefLockEvents, Blo
     private final BlobRecords records;
     private final boolean ownsDb;
     private final IngestLocks locks = new IngestLocks();
-    private final HashStates hashStates = new HashStates();
+    private final ClosedIngests closedIngests = new ClosedIngests();
+    private final DirectorySyncs directorySyncs = new DirectorySyncs();
     private final ConcurrentMap<String, LocalWriter> writers = new ConcurrentHashMap<>();
     /** Open writers by the digest they declared: what live readers follow. */
     private final ConcurrentMap<Digest, LocalWriter> live = new ConcurrentHashMap<>();
@@ -202,8 +203,8 @@ public final class LocalContentStore implements ContentStore, RefLockEvents, Blo
         return blocking;
     }
 
-    HashStates hashStates() {
-        return hashStates;
+    ClosedIngests closedIngests() {
+        return closedIngests;
     }
 
     @Override
@@ -569,7 +570,11 @@ public final class LocalContentStore implements ContentStore, RefLockEvents, Blo
                 return Mono.just(w.snapshot());
             }
             return Mono.fromCallable(() -> {
-                Status st = IngestFiles.read(paths.ingestDir(ref));
+                Path dir = paths.ingestDir(ref);
+                BasicFileAttributes data = dataAttributes(dir);
+                Status known = data == null || !IngestFiles.complete(dir) ? null
+                        : closedIngests.status(ref, data.size(), data.lastModifiedTime());
+                Status st = known != null ? known : data == null ? null : IngestFiles.read(dir);
                 if (st == null || !st.ref().equals(ref)) {
                     throw ContentException.notFound("ingest " + ref + ": not found");
                 }
@@ -612,7 +617,7 @@ public final class LocalContentStore implements ContentStore, RefLockEvents, Blo
                     throw ContentException.notFound("ingest " + ref + ": not found");
                 }
                 IngestFiles.wipe(dir);
-                hashStates.forget(ref);
+                closedIngests.forget(ref);
                 space.dropped(ref);
                 return null;
             }).subscribeOn(blocking)
@@ -692,10 +697,14 @@ public final class LocalContentStore implements ContentStore, RefLockEvents, Blo
             throws IOException {
         Path dir = paths.ingestDir(ref);
         if (expected != null && Files.exists(paths.blob(expected))) {
+            closedIngests.forget(ref);
             IngestFiles.wipe(dir);
             throw ContentException.alreadyExists("content " + expected + ": already exists");
         }
-        Status st = IngestFiles.exists(dir) ? IngestFiles.read(dir) : null;
+        BasicFileAttributes data = dataAttributes(dir);
+        ClosedIngests.Closed known = data == null || !IngestFiles.complete(dir) ? null
+                : closedIngests.take(ref, data.size(), data.lastModifiedTime());
+        Status st = known != null ? known.status() : data == null ? null : IngestFiles.read(dir);
         if (st != null && !st.ref().equals(ref)) {
             st = null;
         }
@@ -703,10 +712,17 @@ public final class LocalContentStore implements ContentStore, RefLockEvents, Blo
             log.debug("ref {}: total {} differs from stored {}, restarting the ingest", ref, total, st.total());
             st = null;
         }
+        Digest declared = expected != null ? expected : st != null ? st.expected() : null;
+        String alg = declared != null ? declared.algorithm() : Digest.SHA256;
+        String jca = Digest.newMessageDigest(alg).getAlgorithm();
+        FileTime mtime;
+        MessageDigest md;
         if (st == null) {
             Instant now = Instant.now();
             IngestFiles.create(paths.ingestRoot(), dir, ref, now, total, expected, expiry);
             st = new Status(ref, 0, total, expected, now, now, expiry);
+            mtime = FileTime.from(now);
+            md = Digest.newMessageDigest(alg);
         } else {
             long t = total > 0 ? total : st.total();
             Digest e = expected != null ? expected : st.expected();
@@ -721,17 +737,24 @@ public final class LocalContentStore implements ContentStore, RefLockEvents, Blo
                 IngestFiles.writeField(dir, IngestFiles.EXPIRY, x.toString());
             }
             st = new Status(ref, st.offset(), t, e, st.startedAt(), st.updatedAt(), x);
+            mtime = data.lastModifiedTime();
+            md = known != null ? known.md(jca) : null;
+            if (md == null) {
+                md = hashFile(dir.resolve(IngestFiles.DATA), st.offset(), alg);
+            }
         }
-        String alg = st.expected() != null ? st.expected().algorithm() : Digest.SHA256;
-        Path data = dir.resolve(IngestFiles.DATA);
-        FileTime mtime = Files.getLastModifiedTime(data);
-        MessageDigest md = hashStates.take(ref, st.offset(), mtime, Digest.newMessageDigest(alg).getAlgorithm());
-        if (md == null) {
-            md = hashFile(data, st.offset(), alg);
-        }
-        AsynchronousFileChannel ch = AsynchronousFileChannel.open(data,
+        AsynchronousFileChannel ch = AsynchronousFileChannel.open(dir.resolve(IngestFiles.DATA),
                 Set.of(StandardOpenOption.WRITE, StandardOpenOption.READ), FILE_IO);
-        return new LocalWriter(this, ref, dir, ch, st, md);
+        return new LocalWriter(this, ref, dir, ch, st, mtime, md);
+    }
+
+    /** The attributes of an ingest's data file, or null when there is none. Blocking. */
+    private static BasicFileAttributes dataAttributes(Path dir) {
+        try {
+            return Files.readAttributes(dir.resolve(IngestFiles.DATA), BasicFileAttributes.class);
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     /** Hashes the first {@code length} bytes of a file. Blocking. */
@@ -763,7 +786,8 @@ public final class LocalContentStore implements ContentStore, RefLockEvents, Blo
      *   <li>the metadata row (size, labels, timestamps) is stored: a row without a blob file is invisible;</li>
      *   <li>the data file is made read-only and renamed to {@code blobs/<alg>/<hex>}: the blob appears, complete
      *       and with its labels, in one atomic step;</li>
-     *   <li>the blob directory is synced, so the rename survives a power loss;</li>
+     *   <li>the blob directory is synced, so the rename survives a power loss (one sync covers the renames of
+     *       all commits waiting for it, {@link DirectorySyncs});</li>
      *   <li>the ingest directory is renamed away and removed in the background (a crash before leaves a directory
      *       without data, a crash after a {@code .tmp-*} directory: both are removed on open).</li>
      * </ol>
@@ -785,7 +809,10 @@ public final class LocalContentStore implements ContentStore, RefLockEvents, Blo
             Path data = ingestDir.resolve(IngestFiles.DATA);
             Files.setPosixFilePermissions(data, PosixFilePermissions.fromString("r--r--r--"));
             Path dir = target.getParent();
-            Files.createDirectories(dir);
+            if (!Files.isDirectory(dir)) {
+                // createDirectories on an existing directory fails and catches an exception inside
+                Files.createDirectories(dir);
+            }
             try {
                 Files.move(data, target);
             } catch (FileAlreadyExistsException e) {
@@ -797,7 +824,7 @@ public final class LocalContentStore implements ContentStore, RefLockEvents, Blo
                 throw e;
             }
             CrashPoints.reach("commit.renamed");
-            syncDirectory(dir);
+            directorySyncs.sync(dir);
             CrashPoints.reach("commit.published");
             discard(ingestDir);
             return info;
@@ -823,12 +850,6 @@ public final class LocalContentStore implements ContentStore, RefLockEvents, Blo
     /** The monitor serialising commits and deletes of one digest (striped: a few digests share one). */
     private Object digestLock(Digest digest) {
         return digestLocks[Math.floorMod(digest.hex().hashCode(), digestLocks.length)];
-    }
-
-    static void syncDirectory(Path dir) throws IOException {
-        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-            d.force(true);
-        }
     }
 
     /** Ends a writer's hold on its ref; idempotent. */

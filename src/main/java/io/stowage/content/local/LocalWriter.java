@@ -74,6 +74,8 @@ final class LocalWriter implements Writer {
     private Instant updatedAt;
     /** Data landed or was reset since the writer was opened (close then has something to make durable). */
     private boolean modified;
+    /** The data file's mtime when the writer was opened: still its mtime at close when nothing was written. */
+    private final FileTime openedMtime;
     /** Completes when a close or abort has finished (lock released); null before one starts. Guarded by this. */
     private Mono<Void> ending;
     private boolean endedByRemoval;
@@ -100,8 +102,9 @@ final class LocalWriter implements Writer {
     private Sinks.Empty<Void> changed;
 
     LocalWriter(LocalContentStore store, String ref, java.nio.file.Path dir, AsynchronousFileChannel channel,
-                Status status, MessageDigest md) {
+                Status status, FileTime mtime, MessageDigest md) {
         this.store = store;
+        this.openedMtime = mtime;
         this.ref = ref;
         this.dir = dir;
         this.channel = channel;
@@ -461,16 +464,16 @@ final class LocalWriter implements Writer {
         }).doOnEach(sig -> {
             if (sig.isOnNext()) {
                 store.space().committed(ref, sig.get().size());
-                settle(Phase.COMMITTED, null);
+                settle(Phase.COMMITTED, () -> null);
             } else if (sig.isOnError()) {
                 Throwable e = sig.getThrowable();
                 if (ContentException.is(e, io.stowage.content.ErrorCode.ALREADY_EXISTS)) {
                     store.space().dropped(ref);
                     // found after the check passed: the bytes were the right ones
-                    settle(Phase.COMMITTED, null);
+                    settle(Phase.COMMITTED, () -> null);
                 } else {
                     settleSpace();
-                    settle(Phase.FAILED, ContentException.failedPrecondition("ref " + ref + ": commit failed: "
+                    settle(Phase.FAILED, () -> ContentException.failedPrecondition("ref " + ref + ": commit failed: "
                             + e.getMessage()));
                 }
             }
@@ -478,7 +481,7 @@ final class LocalWriter implements Writer {
                 store.release(this);
             }
         }).doOnCancel(() -> {
-            settle(Phase.ENDED, ContentException.unavailable("ref " + ref + ": commit cancelled"));
+            settle(Phase.ENDED, () -> ContentException.unavailable("ref " + ref + ": commit cancelled"));
             store.release(this);
         });
     }
@@ -532,15 +535,15 @@ final class LocalWriter implements Writer {
         }
     }
 
-    /** Ends the OPEN phase once (later calls change nothing) and wakes live readers. */
-    private void settle(Phase to, ContentException why) {
+    /** Ends the OPEN phase once (later calls change nothing) and wakes live readers; {@code why}: for them. */
+    private void settle(Phase to, java.util.function.Supplier<ContentException> why) {
         Sinks.Empty<Void> wake;
         synchronized (this) {
             if (phase != Phase.OPEN) {
                 return;
             }
             phase = to;
-            failure = why;
+            failure = why.get();
             wake = takeChanged();
         }
         wake(wake);
@@ -599,23 +602,32 @@ final class LocalWriter implements Writer {
             // Align the data file's mtime, which status readers take when it is later than updatedat.
             FileTime mtime = FileTime.from(t);
             Files.setLastModifiedTime(dir.resolve(IngestFiles.DATA), mtime);
-            rememberHash(mtime);
-        } catch (IOException | CloneNotSupportedException e) {
+            rememberClosed(mtime);
+        } catch (IOException e) {
             // the data file's mtime stands in for it
         }
     }
 
-    /** Lets the next writer of this ref resume without re-reading the data; skipped when the hash is unsure. */
-    private void rememberHash(FileTime mtime) throws CloneNotSupportedException {
+    /**
+     * Lets the next status or writer of this ref go without reading the ingest back ({@link ClosedIngests}); the
+     * hash state is left out when it is unsure. {@code mtime}: the data file's, as this close leaves it.
+     */
+    private void rememberClosed(FileTime mtime) {
         Generation g;
+        Status st;
         synchronized (this) {
             g = gen;
+            st = snapshot();
         }
+        MessageDigest md;
         synchronized (g) {
-            if (!g.dirty) {
-                store.hashStates().remember(ref, g.offset, mtime, (MessageDigest) g.md.clone());
+            try {
+                md = g.dirty || g.offset != st.offset() ? null : (MessageDigest) g.md.clone();
+            } catch (CloneNotSupportedException e) {
+                md = null;
             }
         }
+        store.closedIngests().remember(ref, mtime, st, md);
     }
 
     @Override
@@ -670,11 +682,13 @@ final class LocalWriter implements Writer {
                             IngestFiles.wipe(dir);
                         } else if (changed) {
                             persistUpdatedAt();
+                        } else {
+                            rememberClosed(openedMtime);
                         }
                         return null;
                     }).subscribeOn(store.blocking()))
                     .onErrorMap(e -> FileErrors.of("ref " + ref + ": " + how, e))
-                    .doOnSubscribe(x -> settle(Phase.ENDED, ContentException.unavailable("ref " + ref + ": "
+                    .doOnSubscribe(x -> settle(Phase.ENDED, () -> ContentException.unavailable("ref " + ref + ": "
                             + how + " before its commit")))
                     .doOnTerminate(() -> {
                         if (remove) {

@@ -92,6 +92,26 @@ class LocalStoreLayoutTest {
     }
 
     @Test
+    void statusAndResumeFollowTheDataFileWhenItChangedAfterTheClose() throws Exception {
+        store = LocalContentStore.open(root);
+        byte[] data = random(1000, 3);
+        Writer w = store.writer("grown", 0, null).block(T);
+        w.write(Mono.just(ByteBuffer.wrap(data, 0, 600))).block(T);
+        w.close().block(T);
+        assertThat(store.status("grown").block(T).offset()).isEqualTo(600);
+        // bytes that landed behind the store's back (as after a crash of a writer that had not closed)
+        Path file = root.resolve("ingest").resolve(Digest.sha256("grown".getBytes(StandardCharsets.UTF_8)).hex())
+                .resolve("data");
+        Files.write(file, java.util.Arrays.copyOfRange(data, 600, 700), java.nio.file.StandardOpenOption.APPEND);
+
+        assertThat(store.status("grown").block(T).offset()).isEqualTo(700);
+        Writer again = store.writer("grown", 0, null).block(T);
+        assertThat(again.status().block(T).offset()).isEqualTo(700);
+        again.write(Mono.just(ByteBuffer.wrap(data, 700, 300))).block(T);
+        assertThat(again.commit(1000, Digest.sha256(data), Map.of()).block(T).digest()).isEqualTo(Digest.sha256(data));
+    }
+
+    @Test
     void brokenIngestDirectoryIsTreatedAsAFreshIngest() throws Exception {
         store = LocalContentStore.open(root);
         Writer w = store.writer("broken", 0, null).block(T);
