@@ -15,7 +15,8 @@ import reactor.core.scheduler.Schedulers;
 /**
  * The embedded metadata database: one SQLite file ({@code metadata.db} under the store root) in WAL mode, used
  * through a single connection confined to one dedicated thread, so every call is serialised (read-modify-write
- * sequences are atomic without extra locking) and never runs on the caller's thread.
+ * sequences are atomic without extra locking) and never runs on the caller's thread. Prepared statements are kept
+ * and reused ({@link StatementCache}): units of work prepare and close them as usual.
  *
  * <p>SQLite was chosen because it is the most widely deployed embedded database, crash-safe by design (atomic
  * commits through its write-ahead log survive {@code kill -9}), needs no server, and its file can be inspected
@@ -38,7 +39,7 @@ public final class MetadataDb implements AutoCloseable {
     private final Scheduler thread;
 
     private MetadataDb(Connection connection, Scheduler thread) {
-        this.connection = connection;
+        this.connection = new StatementCache(connection).connection();
         this.thread = thread;
     }
 

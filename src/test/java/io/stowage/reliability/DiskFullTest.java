@@ -159,7 +159,7 @@ class DiskFullTest {
             }
             JsonNode done = ws.request("{\"action\":\"commit\",\"total\":" + data.length + ",\"expected\":\""
                     + Digest.sha256(data) + "\"}");
-            assertThat(done.get("digest").asText()).as(done.toString()).isEqualTo(Digest.sha256(data).toString());
+            assertThat(done.path("digest").asText()).as(done.toString()).isEqualTo(Digest.sha256(data).toString());
         }
     }
 
