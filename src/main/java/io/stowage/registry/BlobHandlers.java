@@ -49,10 +49,14 @@ final class BlobHandlers {
     }
 
     Mono<Void> get(Exchange x, String name, Digest digest) {
+        Optional<Mirror.Target> upstream = mirror.target(name);
+        if (upstream.isEmpty() && store instanceof BlobFiles files && !files.verifiesReads()
+                && zeroCopyPossible(x.res)) {
+            return getFile(x, name, digest, files);
+        }
         Mono<Long> size = tables.blobLinked(name, digest)
                 .flatMap(linked -> linked ? store.info(digest).map(Info::size) : Mono.error(unknown(name, digest)))
                 .onErrorMap(e -> ContentException.is(e, ErrorCode.NOT_FOUND), e -> unknown(name, digest));
-        Optional<Mirror.Target> upstream = mirror.target(name);
         if (upstream.isEmpty()) {
             return size.flatMap(n -> send(x, digest, n, false));
         }
@@ -63,13 +67,50 @@ final class BlobHandlers {
                 .flatMap(s -> send(x, digest, s[0], s[1] == 1));
     }
 
-    /** Answers with the blob's bytes (or the range asked for); {@code live}: follow an ingest in progress. */
-    private Mono<Void> send(Exchange x, Digest digest, long size, boolean live) {
+    /**
+     * The zero-copy path of a local store: the link is checked on the database thread, then the blob file is opened
+     * on the blocking scheduler and its size taken from the open file, so the answer's first byte waits for two
+     * thread hand-offs instead of four (link, metadata row, stat, open).
+     */
+    private Mono<Void> getFile(Exchange x, String name, Digest digest, BlobFiles files) {
+        return tables.blobLinked(name, digest)
+                .flatMap(linked -> linked ? Mono.<Void>empty() : Mono.error(unknown(name, digest)))
+                .then(Mono.usingWhen(
+                        Mono.fromCallable(() -> OpenBlob.of(files, digest)).subscribeOn(blocking)
+                                .onErrorMap(NoSuchFileException.class, e -> unknown(name, digest)),
+                        blob -> {
+                            long[] span = headers(x, digest, blob.size());
+                            if (x.isHead() || span[1] == 0) {
+                                return x.res.send().then();
+                            }
+                            return x.res.sendObject(new DefaultFileRegion(blob.channel(), span[0], span[1])).then();
+                        },
+                        blob -> close(blob.channel()),
+                        (blob, e) -> close(blob.channel()),
+                        blob -> close(blob.channel())));
+    }
+
+    /** A blob file opened for reading, with its size as the open file has it. */
+    private record OpenBlob(FileChannel channel, long size) {
+        static OpenBlob of(BlobFiles files, Digest digest) throws IOException {
+            FileChannel fc = FileChannel.open(files.blobFile(digest), StandardOpenOption.READ);
+            try {
+                OpenBlob b = new OpenBlob(fc, fc.size());
+                files.noteRead(digest);
+                return b;
+            } catch (IOException | RuntimeException e) {
+                fc.close();
+                throw e;
+            }
+        }
+    }
+
+    /** Status and headers of an answer with the blob (or the range asked for); returns {offset, length}. */
+    private static long[] headers(Exchange x, Digest digest, long size) {
         Ranges.Read range = Ranges.read(x.header(HttpHeaderNames.RANGE), size);
         long offset = range == null ? 0 : range.first();
         long length = range == null ? size : range.length();
-        HttpServerResponse res = x.res;
-        res.status(range == null ? HttpResponseStatus.OK : HttpResponseStatus.PARTIAL_CONTENT)
+        x.res.status(range == null ? HttpResponseStatus.OK : HttpResponseStatus.PARTIAL_CONTENT)
                 .header(HttpHeaderNames.CONTENT_TYPE, MediaTypes.OCTET_STREAM)
                 .header(HttpHeaderNames.CONTENT_LENGTH, Long.toString(length))
                 .header(Exchange.CONTENT_DIGEST, digest.toString())
@@ -77,8 +118,17 @@ final class BlobHandlers {
                 .header(HttpHeaderNames.ETAG, "\"" + digest + "\"")
                 .header(HttpHeaderNames.CACHE_CONTROL, "max-age=31536000");
         if (range != null) {
-            res.header(HttpHeaderNames.CONTENT_RANGE, range.contentRange());
+            x.res.header(HttpHeaderNames.CONTENT_RANGE, range.contentRange());
         }
+        return new long[] {offset, length};
+    }
+
+    /** Answers with the blob's bytes (or the range asked for); {@code live}: follow an ingest in progress. */
+    private Mono<Void> send(Exchange x, Digest digest, long size, boolean live) {
+        long[] span = headers(x, digest, size);
+        long offset = span[0];
+        long length = span[1];
+        HttpServerResponse res = x.res;
         if (x.isHead() || length == 0) {
             return res.send().then();
         }
