@@ -18,7 +18,10 @@
 # 2 cores): RUNS=3 BIG_MIB=512 MID_MIB=256 SMALL_N=500 WRK_S=5 (passed to registry_bench.sh);
 # SWEEP_S=5 (wrk seconds per sweep point); STRESS_S=20; STOWAGE_HEAP=256m; WARMUP=3 (untimed 128 MiB
 # uploads to each server before its bench; 0 skips them);
-# PEERS=/work/shared/peers (install.sh, lib.sh, registry_bench.sh, limits.sh).
+# PEERS=/work/shared/peers (install.sh, lib.sh, registry_bench.sh, limits.sh);
+# DROP_CACHES=1: before each server's bench and each keep-alive upload case, write back dirty pages and
+# drop the page cache (needs root; skipped otherwise), so that neither server inherits the other's
+# writeback debt: an upload right after 3 GiB of the registry's unsynced writes ran at half speed.
 set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$HERE/.." && pwd)
@@ -30,6 +33,7 @@ SWEEP_S=${SWEEP_S:-5}
 STRESS_S=${STRESS_S:-20}
 STOWAGE_HEAP=${STOWAGE_HEAP:-256m}
 WARMUP=${WARMUP:-3}
+DROP_CACHES=${DROP_CACHES:-1}
 BIG_CONNS=${BIG_CONNS:-"1 16 64 256"}
 SMALL_CONNS=${SMALL_CONNS:-"1 16 64 256 1000"}
 # keep-alive upload cases, SIZE:COUNT:CONCURRENCY:MODE (benchmarks/src/.../bench/UploadLoad.java)
@@ -181,26 +185,30 @@ warm() {
 }
 
 # uploads NAME URL PID: the OCI upload paths with a keep-alive client (UploadLoad, one Reactor Netty client,
-# no process per request, so that the client does not cap either server), each case a warm round then the timed
-# one. One line per case: UPLOADLOAD case=.. <UploadLoad's fields> cpu_s_per_gib=.. cpu_ms_per_blob=..
-# (server CPU over the warm and the timed round together).
+# no process per request, so that the client does not cap either server), each case untimed warm rounds (at
+# least 3 s) then the timed one. One line per case: UPLOADLOAD case=.. <UploadLoad's fields>, among them the
+# server's CPU over the timed round (cpu_s_per_gib=.. cpu_ms_per_blob=..).
 uploads() {
-  local name=$1 url=$2 pid=$3 spec size count conc mode c0 c1 out warm total
+  local name=$1 url=$2 pid=$3 spec size count conc mode out
   for spec in $UPLOAD_CASES; do
     IFS=: read -r size count conc mode <<<"$spec"
-    warm=$(( count < 4 * conc ? count : 4 * conc ))
-    c0=$(proc_cpu_s "$pid")
-    out=$(java -Xmx1g -cp "$BENCH_JAR" io.stowage.bench.UploadLoad "$url" "$size" "$count" "$conc" "$mode" 2>>"$OUT/$name.uploads.err" | grep '^UPLOAD') \
+    settle
+    out=$(java -Xmx1g -DserverPid="$pid" -cp "$BENCH_JAR" io.stowage.bench.UploadLoad "$url" "$size" "$count" "$conc" "$mode" 2>>"$OUT/$name.uploads.err" | grep '^UPLOAD') \
       || die "$name: UploadLoad $spec failed (see $name.uploads.err)"
-    c1=$(proc_cpu_s "$pid")
-    total=$(( count + warm ))
-    echo "UPLOADLOAD case=$spec ${out#UPLOAD } cpu_s_per_gib=$(per_gib "$c0" "$c1" $(( total * size ))) cpu_ms_per_blob=$(awk -v a="$c0" -v b="$c1" -v n="$total" 'BEGIN{printf "%.2f", (b-a)*1000/n}')"
+    echo "UPLOADLOAD case=$spec ${out#UPLOAD }"
   done
+}
+
+# settle: dirty pages written back and the page cache dropped (DROP_CACHES=1 and root), untimed.
+settle() {
+  sync
+  if [ "$DROP_CACHES" = 1 ] && [ -w /proc/sys/vm/drop_caches ]; then echo 3 >/proc/sys/vm/drop_caches; fi
 }
 
 # run_all NAME URL PID
 run_all() {
   local name=$1 url=$2 pid=$3
+  settle
   log "$name: warm-up ($WARMUP x 128 MiB, 100 x 64 KiB uploads, 3 s of GETs; untimed)"
   warm "$name" "$url"
   log "$name: registry_bench.sh against $url (server pid $pid)"

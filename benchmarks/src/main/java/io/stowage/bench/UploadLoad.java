@@ -31,9 +31,12 @@ import reactor.netty.resources.ConnectionProvider;
  *
  * Every blob is new: a random base of SIZE bytes with the blob's number stamped into its first 8 bytes. Digests
  * are computed before the clock starts; bodies are sent from one shared read-only buffer per blob, sliced per
- * chunk. COUNT blobs run with at most CONCURRENCY at a time; a first round of min(COUNT, 4 x CONCURRENCY) blobs
- * warms both sides up untimed. Prints one line: {@code UPLOAD blobs=.. seconds=.. blobs_per_s=.. mb_per_s=..
- * p50_ms=.. p99_ms=.. errors=..}. Any non-2xx answer counts as an error and is printed (the first five).
+ * chunk. COUNT blobs run with at most CONCURRENCY at a time; rounds of min(COUNT, 4 x CONCURRENCY) blobs warm
+ * both sides up untimed, at least one and for at least {@code -DwarmSeconds} (default 3): the client's own JIT
+ * warm-up would otherwise take CPU from the server on a small machine. Prints one line: {@code UPLOAD blobs=.. seconds=.. blobs_per_s=.. mb_per_s=..
+ * p50_ms=.. p99_ms=.. errors=..}, with {@code -DserverPid=PID} also the server's CPU over the timed round only
+ * ({@code server_cpu_s= cpu_ms_per_blob= cpu_s_per_gib=}). Any non-2xx answer counts as an error and is printed
+ * (the first five).
  */
 public final class UploadLoad {
     private final String url;
@@ -71,8 +74,19 @@ public final class UploadLoad {
         UploadLoad load = new UploadLoad(url, size, concurrency, chunked, chunk);
         long seed = System.nanoTime();
         int warm = Math.min(count, 4 * concurrency);
-        load.run(seed, warm, concurrency);
-        String result = load.run(seed + warm, count, concurrency);
+        long warmUntil = System.nanoTime() + Long.getLong("warmSeconds", 3) * 1_000_000_000L;
+        do {
+            load.run(seed, warm, concurrency);
+            seed += warm;
+        } while (System.nanoTime() < warmUntil);
+        long pid = Long.getLong("serverPid", 0);
+        double cpu0 = pid > 0 ? cpuSeconds(pid) : 0;
+        String result = load.run(seed, count, concurrency);
+        if (pid > 0) {
+            double cpu = cpuSeconds(pid) - cpu0;
+            result += String.format(" server_cpu_s=%.2f cpu_ms_per_blob=%.3f cpu_s_per_gib=%.3f", cpu,
+                    cpu * 1000 / count, cpu / ((double) count * size / (1L << 30)));
+        }
         System.out.println(result);
         System.exit(load.errors.get() == 0 ? 0 : 1);
     }
@@ -109,6 +123,13 @@ public final class UploadLoad {
                 seconds, count / seconds, bytes.get() / seconds / 1e6,
                 sorted[sorted.length / 2] / 1e6, sorted[(int) Math.min(sorted.length - 1, sorted.length * 0.99)] / 1e6,
                 errors.get() - before);
+    }
+
+    /** User + system CPU seconds of a process so far ({@code /proc/PID/stat}, clock ticks of 1/100 s). */
+    private static double cpuSeconds(long pid) throws java.io.IOException {
+        String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + pid + "/stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0;
     }
 
     private static byte[] stamp(long id) {
