@@ -92,7 +92,8 @@ def upload_section(out):
     lines = ["", "## Uploads with a keep-alive client (UploadLoad)", "",
              "One Reactor Netty client process, keep-alive connections, bodies from memory: POST then PUT ?digest= "
              "(monolithic) or PATCHes of 8 MiB and an empty PUT (chunked). Case = size:count:concurrency:mode; "
-             "each case runs a warm round of min(count, 4 x concurrency) blobs first. Server CPU covers both rounds.",
+             "UploadLoad warms up (untimed, at least 3 s) before each timed round; server CPU is over the timed "
+             "round only; the page cache is settled (sync, drop_caches) before each case.",
              "",
              "| case | stowage MB/s | registry MB/s | ratio | stowage blobs/s | registry blobs/s | ratio | target | met | "
              "stowage p99 ms | registry p99 ms | stowage CPU-s/GiB | registry CPU-s/GiB | stowage CPU ms/blob | "
