@@ -111,7 +111,8 @@ class HostileInputTest {
         }
         try (Stream<Path> s = Files.list(root)) {
             assertThat(s.map(p -> p.getFileName().toString()))
-                    .allMatch(n -> n.equals("blobs") || n.equals("ingest") || n.startsWith("metadata.db"));
+                    .allMatch(n -> n.equals("blobs") || n.equals("ingest") || n.equals(".lock")
+                            || n.startsWith("metadata.db"));
         }
     }
 

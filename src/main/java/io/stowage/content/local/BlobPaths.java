@@ -25,6 +25,7 @@ import java.nio.file.Path;
  *   quarantine/
  *     sha256/&lt;hex&gt;[.&lt;millis&gt;]  corrupt blobs moved out of blobs/ by a verification with quarantine
  *   metadata.db                 SQLite: labels and timestamps of committed content
+ *   .lock                       held by the one store open on this root ({@link RootLock})
  * </pre>
  *
  * Refs never become path components: only the hex of their hash does, so a ref cannot make the store write

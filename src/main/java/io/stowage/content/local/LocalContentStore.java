@@ -107,10 +107,12 @@ public final class LocalContentStore implements ContentStore, RefLockEvents, Blo
     private final boolean verifyOnRead;
     private final StoreSpace space = new StoreSpace();
     private final ReadTimes readTimes;
+    private final RootLock rootLock;
 
-    private LocalContentStore(BlobPaths paths, Scheduler blocking, MetadataDb db, boolean ownsDb,
+    private LocalContentStore(Prepared prepared, Scheduler blocking, MetadataDb db, boolean ownsDb,
                               boolean verifyOnRead) {
-        this.paths = paths;
+        this.paths = prepared.paths();
+        this.rootLock = prepared.lock();
         this.verifyOnRead = verifyOnRead;
         this.blocking = blocking;
         this.db = db;
@@ -122,15 +124,25 @@ public final class LocalContentStore implements ContentStore, RefLockEvents, Blo
         }
     }
 
-    /** Opens (creating if needed) the store under {@code root}. Blocks briefly: call it at start-up. */
+    /**
+     * Opens (creating if needed) the store under {@code root}. Blocks briefly: call it at start-up. One store per
+     * root: FAILED_PRECONDITION while another one, in this process or another, holds it ({@link RootLock}).
+     */
     public static LocalContentStore open(Path root) {
         return open(root, Schedulers.boundedElastic());
     }
 
     /** As {@link #open(Path)}, running blocking file operations on {@code blocking}. */
     public static LocalContentStore open(Path root, Scheduler blocking) {
-        BlobPaths paths = prepare(root);
-        return new LocalContentStore(paths, blocking, MetadataDb.open(paths.metadataDb()), true, false);
+        Prepared p = prepare(root);
+        MetadataDb db;
+        try {
+            db = MetadataDb.open(p.paths().metadataDb());
+        } catch (RuntimeException e) {
+            p.lock().close();
+            throw e;
+        }
+        return new LocalContentStore(p, blocking, db, true, false);
     }
 
     /**
@@ -146,8 +158,18 @@ public final class LocalContentStore implements ContentStore, RefLockEvents, Blo
         return new LocalContentStore(prepare(root), blocking, db, false, verifyOnRead);
     }
 
-    private static BlobPaths prepare(Path root) {
+    /** A root made ready for a store: its layout, and the lock that keeps other stores off it. */
+    private record Prepared(BlobPaths paths, RootLock lock) {
+    }
+
+    private static Prepared prepare(Path root) {
         BlobPaths paths = new BlobPaths(root.toAbsolutePath());
+        RootLock lock;
+        try {
+            lock = RootLock.acquire(paths.root());
+        } catch (IOException e) {
+            throw FileErrors.of("store root " + root, e);
+        }
         try {
             Files.createDirectories(paths.blobsDir());
             Files.createDirectories(paths.ingestRoot());
@@ -162,10 +184,11 @@ public final class LocalContentStore implements ContentStore, RefLockEvents, Blo
                     }
                 }
             }
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
+            lock.close();
             throw FileErrors.of("store root " + root, e);
         }
-        return paths;
+        return new Prepared(paths, lock);
     }
 
     /** The root directory of this store. */
@@ -907,5 +930,6 @@ public final class LocalContentStore implements ContentStore, RefLockEvents, Blo
         if (ownsDb) {
             db.close();
         }
+        rootLock.close();
     }
 }

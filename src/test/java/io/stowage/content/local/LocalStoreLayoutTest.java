@@ -92,6 +92,24 @@ class LocalStoreLayoutTest {
     }
 
     @Test
+    void aRootServesOneOpenStoreAtATime() throws Exception {
+        store = LocalContentStore.open(root);
+        assertThatThrownBy(() -> LocalContentStore.open(root))
+                .isInstanceOfSatisfying(ContentException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.FAILED_PRECONDITION);
+                    assertThat(e.getMessage()).contains("in use");
+                });
+        byte[] data = random(1000, 5);
+        Writer w = store.writer("held", 0, null).block(T);
+        w.write(Mono.just(ByteBuffer.wrap(data))).block(T);
+        assertThat(w.commit(1000, Digest.sha256(data), Map.of()).block(T).digest()).isEqualTo(Digest.sha256(data));
+        store.close();
+
+        store = LocalContentStore.open(root);
+        assertThat(store.info(Digest.sha256(data)).block(T).size()).isEqualTo(1000);
+    }
+
+    @Test
     void statusAndResumeFollowTheDataFileWhenItChangedAfterTheClose() throws Exception {
         store = LocalContentStore.open(root);
         byte[] data = random(1000, 3);
