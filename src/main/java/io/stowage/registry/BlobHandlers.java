@@ -18,6 +18,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.StandardOpenOption;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.netty.NettyPipeline;
@@ -75,19 +77,28 @@ final class BlobHandlers {
     private Mono<Void> getFile(Exchange x, String name, Digest digest, BlobFiles files) {
         return tables.blobLinked(name, digest)
                 .flatMap(linked -> linked ? Mono.<Void>empty() : Mono.error(unknown(name, digest)))
-                .then(Mono.usingWhen(
-                        Mono.fromCallable(() -> OpenBlob.of(files, digest)).subscribeOn(blocking)
-                                .onErrorMap(NoSuchFileException.class, e -> unknown(name, digest)),
-                        blob -> {
-                            long[] span = headers(x, digest, blob.size());
-                            if (x.isHead() || span[1] == 0) {
-                                return x.res.send().then();
-                            }
-                            return x.res.sendObject(new DefaultFileRegion(blob.channel(), span[0], span[1])).then();
-                        },
-                        blob -> close(blob.channel()),
-                        (blob, e) -> close(blob.channel()),
-                        blob -> close(blob.channel())));
+                .then(withBlobFile(files, digest, () -> unknown(name, digest), blob -> {
+                    long[] span = headers(x, digest, blob.size());
+                    if (x.isHead() || span[1] == 0) {
+                        return x.res.send().then();
+                    }
+                    return x.res.sendObject(new DefaultFileRegion(blob.channel(), span[0], span[1])).then();
+                }));
+    }
+
+    /**
+     * Runs {@code send} with the blob's file opened on the blocking scheduler and closes the file after, however
+     * {@code send} ends; a missing file is {@code missing}.
+     */
+    private Mono<Void> withBlobFile(BlobFiles files, Digest digest, Supplier<RegistryException> missing,
+                                    Function<OpenBlob, Mono<Void>> send) {
+        return Mono.usingWhen(
+                Mono.fromCallable(() -> OpenBlob.of(files, digest)).subscribeOn(blocking)
+                        .onErrorMap(NoSuchFileException.class, e -> missing.get()),
+                send,
+                blob -> close(blob.channel()),
+                (blob, e) -> close(blob.channel()),
+                blob -> close(blob.channel()));
     }
 
     /** A blob file opened for reading, with its size as the open file has it. */
@@ -197,20 +208,9 @@ final class BlobHandlers {
     }
 
     private Mono<Void> sendFile(HttpServerResponse res, BlobFiles files, Digest digest, long offset, long length) {
-        return Mono.usingWhen(
-                Mono.fromCallable(() -> {
-                    FileChannel fc = FileChannel.open(files.blobFile(digest), StandardOpenOption.READ);
-                    files.noteRead(digest);
-                    return fc;
-                })
-                        .subscribeOn(blocking)
-                        .onErrorMap(NoSuchFileException.class, e -> RegistryError.BLOB_UNKNOWN.withDetail(
-                                Map.of("digest", digest.toString()))),
-                fc -> res.sendUsing(() -> fc, (conn, ch) -> new DefaultFileRegion(ch, offset, length), ch -> { })
-                        .then(),
-                BlobHandlers::close,
-                (fc, e) -> close(fc),
-                BlobHandlers::close);
+        return withBlobFile(files, digest,
+                () -> RegistryError.BLOB_UNKNOWN.withDetail(Map.of("digest", digest.toString())),
+                blob -> res.sendObject(new DefaultFileRegion(blob.channel(), offset, length)).then());
     }
 
     /** Zero-copy needs the bytes to reach the socket untouched: no TLS, no compression. */

@@ -44,15 +44,9 @@ final class ClosedIngests {
         entries.put(ref, new Closed(status.offset(), mtime, status, md));
     }
 
-    /** The entry of {@code ref} when it matches the data file; kept for the next reader. */
-    synchronized Status status(String ref, long fileSize, FileTime fileMtime) {
+    /** The entry of {@code ref} when it matches the data file, else null; kept for the next reader. */
+    synchronized Closed get(String ref, long fileSize, FileTime fileMtime) {
         Closed c = entries.get(ref);
-        return c != null && c.matches(fileSize, fileMtime) ? c.status() : null;
-    }
-
-    /** The entry of {@code ref} when it matches the data file, else null; it is forgotten either way. */
-    synchronized Closed take(String ref, long fileSize, FileTime fileMtime) {
-        Closed c = entries.remove(ref);
         return c != null && c.matches(fileSize, fileMtime) ? c : null;
     }
 

@@ -595,9 +595,8 @@ public final class LocalContentStore implements ContentStore, RefLockEvents, Blo
             return Mono.fromCallable(() -> {
                 Path dir = paths.ingestDir(ref);
                 BasicFileAttributes data = dataAttributes(dir);
-                Status known = data == null || !IngestFiles.complete(dir) ? null
-                        : closedIngests.status(ref, data.size(), data.lastModifiedTime());
-                Status st = known != null ? known : data == null ? null : IngestFiles.read(dir);
+                ClosedIngests.Closed known = closedMatching(ref, dir, data);
+                Status st = known != null ? known.status() : data == null ? null : IngestFiles.read(dir);
                 if (st == null || !st.ref().equals(ref)) {
                     throw ContentException.notFound("ingest " + ref + ": not found");
                 }
@@ -725,8 +724,9 @@ public final class LocalContentStore implements ContentStore, RefLockEvents, Blo
             throw ContentException.alreadyExists("content " + expected + ": already exists");
         }
         BasicFileAttributes data = dataAttributes(dir);
-        ClosedIngests.Closed known = data == null || !IngestFiles.complete(dir) ? null
-                : closedIngests.take(ref, data.size(), data.lastModifiedTime());
+        ClosedIngests.Closed known = closedMatching(ref, dir, data);
+        // the writer's close remembers the ingest afresh; whatever was remembered is used now or never
+        closedIngests.forget(ref);
         Status st = known != null ? known.status() : data == null ? null : IngestFiles.read(dir);
         if (st != null && !st.ref().equals(ref)) {
             st = null;
@@ -737,7 +737,6 @@ public final class LocalContentStore implements ContentStore, RefLockEvents, Blo
         }
         Digest declared = expected != null ? expected : st != null ? st.expected() : null;
         String alg = declared != null ? declared.algorithm() : Digest.SHA256;
-        String jca = Digest.newMessageDigest(alg).getAlgorithm();
         FileTime mtime;
         MessageDigest md;
         if (st == null) {
@@ -761,7 +760,7 @@ public final class LocalContentStore implements ContentStore, RefLockEvents, Blo
             }
             st = new Status(ref, st.offset(), t, e, st.startedAt(), st.updatedAt(), x);
             mtime = data.lastModifiedTime();
-            md = known != null ? known.md(jca) : null;
+            md = known != null ? known.md(Digest.newMessageDigest(alg).getAlgorithm()) : null;
             if (md == null) {
                 md = hashFile(dir.resolve(IngestFiles.DATA), st.offset(), alg);
             }
@@ -769,6 +768,15 @@ public final class LocalContentStore implements ContentStore, RefLockEvents, Blo
         AsynchronousFileChannel ch = AsynchronousFileChannel.open(dir.resolve(IngestFiles.DATA),
                 Set.of(StandardOpenOption.WRITE, StandardOpenOption.READ), FILE_IO);
         return new LocalWriter(this, ref, dir, ch, st, mtime, md);
+    }
+
+    /**
+     * What this process remembers of {@code ref} from its last close, when the data file ({@code data}, null when
+     * absent) and the ingest's essential files say nothing changed since; else null. Blocking.
+     */
+    private ClosedIngests.Closed closedMatching(String ref, Path dir, BasicFileAttributes data) {
+        return data == null || !IngestFiles.complete(dir) ? null
+                : closedIngests.get(ref, data.size(), data.lastModifiedTime());
     }
 
     /** The attributes of an ingest's data file, or null when there is none. Blocking. */
