@@ -5,6 +5,8 @@ import io.netty.channel.Channel;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
+import io.netty.channel.ChannelOption;
 import io.stowage.net.BodyPieces;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -90,6 +92,9 @@ public final class StowageServer implements Disposable {
                 .host(options.host())
                 .port(options.port())
                 .idleTimeout(options.idleTimeout())
+                // reads of up to a body piece: an upload reaches the store in pieces large enough for direct writes
+                .childOption(ChannelOption.RCVBUF_ALLOCATOR,
+                        new AdaptiveRecvByteBufAllocator(64, 2048, BodyPieces.MAX))
                 .doOnChannelInit((observer, channel, remote) ->
                         channel.pipeline().addFirst(ClientWatch.NAME, new ClientWatch(options.idleTimeout())))
                 .httpRequestDecoder(spec -> spec.maxInitialLineLength(MAX_INITIAL_LINE).maxHeaderSize(MAX_HEADERS)

@@ -108,11 +108,13 @@ public final class LocalContentStore implements ContentStore, RefLockEvents, Blo
     private final StoreSpace space = new StoreSpace();
     private final ReadTimes readTimes;
     private final RootLock rootLock;
+    private final DirectWrites direct;
 
     private LocalContentStore(Prepared prepared, Scheduler blocking, MetadataDb db, boolean ownsDb,
                               boolean verifyOnRead) {
         this.paths = prepared.paths();
         this.rootLock = prepared.lock();
+        this.direct = prepared.direct();
         this.verifyOnRead = verifyOnRead;
         this.blocking = blocking;
         this.db = db;
@@ -159,7 +161,7 @@ public final class LocalContentStore implements ContentStore, RefLockEvents, Blo
     }
 
     /** A root made ready for a store: its layout, and the lock that keeps other stores off it. */
-    private record Prepared(BlobPaths paths, RootLock lock) {
+    private record Prepared(BlobPaths paths, RootLock lock, DirectWrites direct) {
     }
 
     private static Prepared prepare(Path root) {
@@ -188,7 +190,7 @@ public final class LocalContentStore implements ContentStore, RefLockEvents, Blo
             lock.close();
             throw FileErrors.of("store root " + root, e);
         }
-        return new Prepared(paths, lock);
+        return new Prepared(paths, lock, DirectWrites.probe(paths.ingestRoot(), DirectWrites.wanted()));
     }
 
     /** The root directory of this store. */
@@ -224,6 +226,15 @@ public final class LocalContentStore implements ContentStore, RefLockEvents, Blo
 
     Scheduler blocking() {
         return blocking;
+    }
+
+    DirectWrites directWrites() {
+        return direct;
+    }
+
+    /** Whether ingest data is written past the page cache on this root ({@link DirectWrites}). */
+    public boolean writesDirect() {
+        return direct.enabled();
     }
 
     ClosedIngests closedIngests() {
@@ -765,9 +776,10 @@ public final class LocalContentStore implements ContentStore, RefLockEvents, Blo
                 md = hashFile(dir.resolve(IngestFiles.DATA), st.offset(), alg);
             }
         }
-        AsynchronousFileChannel ch = AsynchronousFileChannel.open(dir.resolve(IngestFiles.DATA),
+        Path file = dir.resolve(IngestFiles.DATA);
+        AsynchronousFileChannel ch = AsynchronousFileChannel.open(file,
                 Set.of(StandardOpenOption.WRITE, StandardOpenOption.READ), FILE_IO);
-        return new LocalWriter(this, ref, dir, ch, st, mtime, md);
+        return new LocalWriter(this, ref, dir, ch, direct.open(file, FILE_IO), st, mtime, md);
     }
 
     /**

@@ -25,7 +25,10 @@ import reactor.core.publisher.Sinks;
 
 /**
  * The writer of one ingest of a {@link LocalContentStore}. Data goes to the ingest's data file through an
- * {@link AsynchronousFileChannel}, one buffer at a time; each buffer is hashed while its write is in flight.
+ * {@link AsynchronousFileChannel}, one buffer at a time; each buffer is hashed while its write is in flight. Where
+ * the file system takes them, a buffer's whole blocks are written past the page cache ({@link DirectWrites})
+ * together with the partial block before them, then its remainder buffered; the offset advances only when both
+ * have landed, so the file never holds a hole or a byte that status does not count.
  *
  * <p>State is guarded by {@code this}. A reset replaces the {@link Generation} (hash and offset) at once, so an
  * I/O of the previous generation that completes late changes nothing, and waits for that I/O to land before
@@ -38,16 +41,24 @@ final class LocalWriter implements Writer {
      */
     static final long WRITEBACK_EVERY = 16L << 20;
 
+    private static final byte[] NO_BYTES = new byte[0];
+
     /** Hash state and offset of the data since the last reset. */
     private static final class Generation {
         MessageDigest md;
         long offset;
         /** An I/O failed after its bytes were hashed: file and hash must be resynchronised before going on. */
         boolean dirty;
+        /**
+         * The bytes of the data file's last partial block ({@code offset % block} of them), which a direct write
+         * rewrites along with what follows; null when not known (then the next chunk is buffered).
+         */
+        byte[] tail;
 
-        Generation(MessageDigest md, long offset) {
+        Generation(MessageDigest md, long offset, int block) {
             this.md = md;
             this.offset = offset;
+            this.tail = block > 0 && offset % block == 0 ? NO_BYTES : null;
         }
     }
 
@@ -64,6 +75,10 @@ final class LocalWriter implements Writer {
     private final String ref;
     private final java.nio.file.Path dir;
     private final AsynchronousFileChannel channel;
+    /** The same file opened for direct writes ({@link DirectWrites}), or null: every write is buffered. */
+    private final AsynchronousFileChannel direct;
+    /** The alignment of direct writes; 0 without them. */
+    private final int block;
     private final Instant startedAt;
     private final String algorithm;
     private final java.time.Duration expiry;
@@ -102,19 +117,21 @@ final class LocalWriter implements Writer {
     private Sinks.Empty<Void> changed;
 
     LocalWriter(LocalContentStore store, String ref, java.nio.file.Path dir, AsynchronousFileChannel channel,
-                Status status, FileTime mtime, MessageDigest md) {
+                AsynchronousFileChannel direct, Status status, FileTime mtime, MessageDigest md) {
         this.store = store;
         this.openedMtime = mtime;
         this.ref = ref;
         this.dir = dir;
         this.channel = channel;
+        this.direct = direct;
+        this.block = direct == null ? 0 : store.directWrites().block();
         this.startedAt = status.startedAt();
         this.updatedAt = status.updatedAt();
         this.total = status.total();
         this.expected = status.expected();
         this.expiry = status.expiry();
         this.algorithm = md.getAlgorithm().equals("SHA-512") ? Digest.SHA512 : Digest.SHA256;
-        this.gen = new Generation(md, status.offset());
+        this.gen = new Generation(md, status.offset(), block);
     }
 
     @Override
@@ -155,7 +172,7 @@ final class LocalWriter implements Writer {
                 if (reset) {
                     Inflight prev = inflight;
                     inflight = mine;
-                    gen = new Generation(Digest.newMessageDigest(algorithm), 0);
+                    gen = new Generation(Digest.newMessageDigest(algorithm), 0, block);
                     generationNo++;
                     wake = takeChanged();
                     touch();
@@ -215,6 +232,7 @@ final class LocalWriter implements Writer {
         }
         return roomFor(g, n).then(Mono.create(sink -> {
             long pos;
+            byte[] tail;
             synchronized (this) {
                 if (mine.cancelled || gen != g) {
                     sink.success();
@@ -227,14 +245,67 @@ final class LocalWriter implements Writer {
                     return;
                 }
                 mine.ioPending = true;
+                tail = g.tail;
             }
-            ChunkIo io = new ChunkIo(mine, g, buf.duplicate(), pos, n, sink);
-            channel.write(io.data, pos, null, io);
+            ChunkIo io = direct != null && tail != null && tail.length + n >= block
+                    && tail.length + n <= DirectWrites.STAGE + block ? directIo(mine, g, buf, pos, tail, sink) : null;
+            if (io == null) {
+                io = new ChunkIo(mine, g, pos, n, sink, channel, buf.duplicate(), pos, null, n,
+                        tailAfter(pos, n, tail, buf));
+            }
+            io.start();
             synchronized (g) {
                 g.md.update(buf.duplicate());
             }
             io.partDone(null);
         }));
+    }
+
+    /**
+     * The chunk staged behind the file's partial last block ({@code tail}): its whole blocks written past the page
+     * cache, then the rest (under one block) buffered. Null when no staging buffer is free.
+     */
+    private ChunkIo directIo(Inflight mine, Generation g, ByteBuffer buf, long pos, byte[] tail,
+                             MonoSink<Void> sink) {
+        DirectWrites dw = store.directWrites();
+        ByteBuffer stage = dw.take();
+        if (stage == null) {
+            return null;
+        }
+        int n = buf.remaining();
+        stage.put(tail).put(buf.duplicate());
+        int len = stage.position();
+        int aligned = len & -block;
+        long base = pos - tail.length;
+        ByteBuffer whole = stage.duplicate().position(0).limit(aligned);
+        ByteBuffer rest = aligned == len ? null : stage.duplicate().position(aligned).limit(len);
+        byte[] newTail = new byte[len - aligned];
+        stage.duplicate().position(aligned).limit(len).get(newTail);
+        ChunkIo io = new ChunkIo(mine, g, pos, n, sink, direct, whole, base, rest, len - aligned, newTail);
+        io.stage = stage;
+        return io;
+    }
+
+    /** The partial last block after a buffered write of {@code buf} at {@code pos}, or null when not known. */
+    private byte[] tailAfter(long pos, int n, byte[] tail, ByteBuffer buf) {
+        if (block == 0) {
+            return null;
+        }
+        int k = (int) ((pos + n) % block);
+        if (k == 0) {
+            return NO_BYTES;
+        }
+        byte[] t = new byte[k];
+        if (n >= k) {
+            buf.duplicate().position(buf.position() + n - k).get(t);
+            return t;
+        }
+        if (tail == null || tail.length + n != k) {
+            return null;
+        }
+        System.arraycopy(tail, 0, t, 0, tail.length);
+        buf.duplicate().get(t, tail.length, n);
+        return t;
     }
 
     /** Claims quota room for {@code n} more bytes ({@link StoreSpace}); a no-op within a predeclared total. */
@@ -251,37 +322,76 @@ final class LocalWriter implements Writer {
         });
     }
 
-    /** Completion of one chunk: the write (possibly in several parts) and the hash, in any order. */
+    /**
+     * Completion of one chunk: its file writes (each possibly in several parts; a buffered rest strictly after
+     * the direct write, so the file never holds a hole) and the hash, in any order.
+     */
     private final class ChunkIo implements CompletionHandler<Integer, Void> {
         final Inflight mine;
         final Generation g;
-        final ByteBuffer data;
         final long pos;
         final int n;
         final MonoSink<Void> sink;
         final AtomicInteger parts = new AtomicInteger(2);
         volatile Throwable failure;
+        /** The write under way: its channel, the bytes left and where they go. */
+        private AsynchronousFileChannel target;
+        private ByteBuffer data;
+        private long at;
+        /** The buffered write after it, or null. */
+        private ByteBuffer rest;
+        /** Bytes that go through the page cache (what background writeback counts). */
+        final int buffered;
+        /** The generation's tail once this chunk has landed. */
+        final byte[] newTail;
+        /** The staging buffer to give back when the writes are done, or null. */
+        ByteBuffer stage;
 
-        ChunkIo(Inflight mine, Generation g, ByteBuffer data, long pos, int n, MonoSink<Void> sink) {
+        ChunkIo(Inflight mine, Generation g, long pos, int n, MonoSink<Void> sink, AsynchronousFileChannel target,
+                ByteBuffer data, long at, ByteBuffer rest, int buffered, byte[] newTail) {
             this.mine = mine;
             this.g = g;
-            this.data = data;
             this.pos = pos;
             this.n = n;
             this.sink = sink;
+            this.target = target;
+            this.data = data;
+            this.at = at;
+            this.rest = rest;
+            this.buffered = buffered;
+            this.newTail = newTail;
+        }
+
+        void start() {
+            target.write(data, at, null, this);
         }
 
         @Override
         public void completed(Integer written, Void att) {
+            at += written;
+            if (!data.hasRemaining() && rest != null) {
+                target = channel;
+                data = rest;
+                rest = null;
+            }
             if (data.hasRemaining()) {
-                channel.write(data, pos + (n - data.remaining()), null, this);
+                target.write(data, at, null, this);
             } else {
+                writesDone();
                 partDone(null);
+            }
+        }
+
+        private void writesDone() {
+            if (stage != null) {
+                store.directWrites().give(stage);
+                stage = null;
             }
         }
 
         @Override
         public void failed(Throwable e, Void att) {
+            writesDone();
             partDone(e);
         }
 
@@ -299,11 +409,13 @@ final class LocalWriter implements Writer {
                 if (gen == g) {
                     if (f == null) {
                         g.offset = pos + n;
+                        g.tail = newTail;
                         touch();
-                        startWritebackIfDue(n);
+                        startWritebackIfDue(buffered);
                         wake = takeChanged();
                     } else {
                         g.dirty = true;
+                        g.tail = null;
                     }
                 }
                 settleIfDone(mine);
@@ -574,7 +686,7 @@ final class LocalWriter implements Writer {
             try {
                 channel.force(false);
             } finally {
-                channel.close();
+                closeChannels();
             }
         }
         long wantSize = size > 0 ? size : declaredTotal;
@@ -590,6 +702,16 @@ final class LocalWriter implements Writer {
                     + ", expected " + want);
         }
         return store.publish(dir, actual, written, labels);
+    }
+
+    private void closeChannels() throws IOException {
+        try {
+            channel.close();
+        } finally {
+            if (direct != null) {
+                direct.close();
+            }
+        }
     }
 
     private void persistUpdatedAt() {
@@ -675,7 +797,7 @@ final class LocalWriter implements Writer {
                                     channel.force(false);
                                 }
                             } finally {
-                                channel.close();
+                                closeChannels();
                             }
                         }
                         if (remove) {
