@@ -5,6 +5,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.ChannelOption;
 import io.stowage.net.BodyPieces;
@@ -92,9 +93,12 @@ public final class StowageServer implements Disposable {
                 .host(options.host())
                 .port(options.port())
                 .idleTimeout(options.idleTimeout())
-                // reads of up to a body piece: an upload reaches the store in pieces large enough for direct writes
+                // Reads of up to a body piece: an upload reaches the store in pieces large enough for direct writes.
+                // Pooled buffers: Netty's adaptive allocator pools at most 256 KiB under a heap below 512 MiB, and
+                // allocated and zeroed a fresh direct buffer for every larger read (5 % of the CPU of small uploads).
                 .childOption(ChannelOption.RCVBUF_ALLOCATOR,
                         new AdaptiveRecvByteBufAllocator(64, 2048, BodyPieces.MAX))
+                .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
                 .doOnChannelInit((observer, channel, remote) ->
                         channel.pipeline().addFirst(ClientWatch.NAME, new ClientWatch(options.idleTimeout())))
                 .httpRequestDecoder(spec -> spec.maxInitialLineLength(MAX_INITIAL_LINE).maxHeaderSize(MAX_HEADERS)
