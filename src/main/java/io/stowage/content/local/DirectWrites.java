@@ -10,8 +10,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,7 +28,11 @@ import org.slf4j.LoggerFactory;
  * <p>Probed once per store root: on a file system that refuses {@code O_DIRECT} (or with the system property
  * {@code stowage.directWrites=false}) every write is buffered as before. Staging buffers come from a small bounded
  * pool; a write that finds the pool empty is buffered, so memory does not grow with the number of writers.
- * Thread-safe.
+ *
+ * <p>A blob written this way is not in the page cache, but blobs are often pulled right after their push: the
+ * commit of one of at least {@link #READ_AHEAD_MIN} bytes asks for a read-ahead ({@link #readAhead}), which has the kernel read the file into the cache by DMA
+ * ({@code sendfile} to {@code /dev/null}: no copy through the CPU) on one background thread; a read-ahead that
+ * finds a backlog of {@link #READ_AHEAD_BACKLOG} is skipped. Thread-safe.
  */
 final class DirectWrites {
     private static final Logger log = LoggerFactory.getLogger(DirectWrites.class);
@@ -34,6 +41,11 @@ final class DirectWrites {
     /** Staging buffers kept at most (each {@link #STAGE} plus one block of direct memory). */
     static final int POOL = 32;
     private static final DirectWrites OFF = new DirectWrites(0);
+    /** Read-aheads waiting at most; more are dropped (the blob is then read from the disk on its first pull). */
+    static final int READ_AHEAD_BACKLOG = 64;
+    /** Smaller blobs are not read ahead: their first pull from the disk costs less than a read-ahead's hand-off. */
+    static final long READ_AHEAD_MIN = 1 << 20;
+    private static final ThreadPoolExecutor READ_AHEAD = readAheadThread();
 
     private final int block;
     private final ConcurrentLinkedQueue<ByteBuffer> free = new ConcurrentLinkedQueue<>();
@@ -99,6 +111,40 @@ final class DirectWrites {
         } catch (IOException | UnsupportedOperationException e) {
             return null;
         }
+    }
+
+    private static ThreadPoolExecutor readAheadThread() {
+        ThreadPoolExecutor t = new ThreadPoolExecutor(1, 1, 30, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(READ_AHEAD_BACKLOG), r -> {
+                    Thread th = new Thread(r, "stowage-read-ahead");
+                    th.setDaemon(true);
+                    return th;
+                }, new ThreadPoolExecutor.DiscardPolicy());
+        t.allowCoreThreadTimeOut(true);
+        return t;
+    }
+
+    /** Has the kernel read {@code blob} into the page cache in the background; failures are ignored. */
+    void readAhead(Path blob) {
+        if (!enabled()) {
+            return;
+        }
+        READ_AHEAD.execute(() -> {
+            try (FileChannel in = FileChannel.open(blob);
+                 FileChannel out = FileChannel.open(Path.of("/dev/null"), StandardOpenOption.WRITE)) {
+                long size = in.size();
+                long at = 0;
+                while (at < size) {
+                    long n = in.transferTo(at, size - at, out);
+                    if (n <= 0) {
+                        break;
+                    }
+                    at += n;
+                }
+            } catch (IOException | RuntimeException e) {
+                // removed meanwhile, or no /dev/null: the first pull reads from the disk
+            }
+        });
     }
 
     /** A cleared staging buffer of {@link #STAGE} + one block, aligned, or null when all are in use. */

@@ -79,6 +79,8 @@ final class LocalWriter implements Writer {
     private final AsynchronousFileChannel direct;
     /** The alignment of direct writes; 0 without them. */
     private final int block;
+    /** Some of the data went past the page cache (the commit then asks for a read-ahead). */
+    private volatile boolean wroteDirect;
     private final Instant startedAt;
     private final String algorithm;
     private final java.time.Duration expiry;
@@ -272,6 +274,7 @@ final class LocalWriter implements Writer {
         if (stage == null) {
             return null;
         }
+        wroteDirect = true;
         int n = buf.remaining();
         stage.put(tail).put(buf.duplicate());
         int len = stage.position();
@@ -701,7 +704,11 @@ final class LocalWriter implements Writer {
             throw ContentException.failedPrecondition("ref " + ref + ": unexpected commit digest " + actual
                     + ", expected " + want);
         }
-        return store.publish(dir, actual, written, labels);
+        Info info = store.publish(dir, actual, written, labels);
+        if (wroteDirect && written >= DirectWrites.READ_AHEAD_MIN) {
+            store.directWrites().readAhead(store.blobFile(actual));
+        }
+        return info;
     }
 
     private void closeChannels() throws IOException {

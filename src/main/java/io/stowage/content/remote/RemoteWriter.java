@@ -171,7 +171,10 @@ final class RemoteWriter implements Writer {
                     mine.stop(e);
                     return Flux.empty();
                 })
-                .doFinally(sig -> dataEnded(mine));
+                // before the end reaches concat, which sends the stat whose answer completes the write: with doFinally
+                // the caller could see its write complete and commit while this writer still counted it as running
+                .doOnTerminate(() -> dataEnded(mine))
+                .doOnCancel(() -> dataEnded(mine));
         Flux<WriteSession.Outgoing> stat = Flux.defer(() -> {
             if (mine.stopped) {
                 return Flux.empty();

@@ -1,11 +1,13 @@
 package io.stowage.content.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.stowage.content.Digest;
 import io.stowage.content.Info;
 import io.stowage.content.Writer;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -148,5 +150,41 @@ class DirectWritesTest {
         for (byte[] b : blobs) {
             assertThat(store.blobFile(Digest.sha256(b))).hasBinaryContent(b);
         }
+    }
+
+    @Test
+    void aBlobWrittenDirectIsReadIntoThePageCacheAfterItsCommit() throws Exception {
+        store = LocalContentStore.open(root);
+        assumeTrue(store.writesDirect(), "the test file system takes no O_DIRECT");
+        assumeTrue(cached(root.resolve("metadata.db")) >= 0, "no fincore (util-linux-extra)");
+        byte[] big = random(8 << 20, 12);
+        byte[] small = random(64 << 10, 13);
+        for (byte[] b : List.of(big, small)) {
+            Writer w = store.writer("warm-" + b.length, 0, null).block(T);
+            w.write(Flux.fromIterable(pieces(b, 0, b.length, 1 << 20, 1 << 20, 1 << 20, 1 << 20, 1 << 20, 1 << 20,
+                    1 << 20))).block(T);
+            w.commit(0, Digest.sha256(b), Map.of()).block(T);
+        }
+        Path bigBlob = store.blobFile(Digest.sha256(big));
+        long deadline = System.nanoTime() + T.toNanos();
+        while (cached(bigBlob) < big.length && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(cached(bigBlob)).as("bytes of the new blob in the page cache").isEqualTo(big.length);
+        // below READ_AHEAD_MIN, and written past the cache: not read back
+        assertThat(cached(store.blobFile(Digest.sha256(small)))).isLessThan(small.length);
+    }
+
+    /** Bytes of {@code file} in the page cache according to fincore, or -1 without it. */
+    private static long cached(Path file) throws Exception {
+        Process p;
+        try {
+            p = new ProcessBuilder("fincore", "--bytes", "--noheadings", "--output", "RES", file.toString())
+                    .redirectErrorStream(true).start();
+        } catch (java.io.IOException e) {
+            return -1;
+        }
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        return p.waitFor() == 0 ? Long.parseLong(out) : -1;
     }
 }
