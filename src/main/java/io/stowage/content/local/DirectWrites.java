@@ -25,8 +25,9 @@ import org.slf4j.LoggerFactory;
  * the commit's fsync finds nothing left to write back. The unaligned tail of each write still goes through the
  * page cache, so the data file always holds exactly the bytes landed so far.
  *
- * <p>Probed once per store root: on a file system that refuses {@code O_DIRECT} (or with the system property
- * {@code stowage.directWrites=false}) every write is buffered as before. Staging buffers come from a small bounded
+ * <p>Asked for when the store is opened ({@code LocalContentStore.open(..., directWrites)}; the server's
+ * {@code content/local} plugin does by default) and probed once per store root: on a file system that refuses
+ * {@code O_DIRECT} (or with the system property {@code stowage.directWrites=false}) every write is buffered. Staging buffers come from a small bounded
  * pool; a write that finds the pool empty is buffered, so memory does not grow with the number of writers.
  *
  * <p>A blob written this way is not in the page cache, but blobs are often pulled right after their push: the
@@ -55,7 +56,7 @@ final class DirectWrites {
         this.block = block;
     }
 
-    /** Whether direct writes are wanted: yes unless the system property {@code stowage.directWrites} is false. */
+    /** False when the system property {@code stowage.directWrites} is false: then no store writes direct. */
     static boolean wanted() {
         return Boolean.parseBoolean(System.getProperty("stowage.directWrites", "true"));
     }

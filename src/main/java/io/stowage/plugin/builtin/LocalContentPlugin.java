@@ -13,11 +13,12 @@ import reactor.core.scheduler.Schedulers;
  * {@code content/local}: a {@link LocalContentStore} at the root directory, or at {@code path} of its section
  * (relative to the root, or absolute), limited to {@code maxSize} bytes when given ({@link ConfigSizes}; see
  * {@link io.stowage.content.local.StoreSpace}); {@code verifyOnRead: true} makes every whole-blob read re-hash its
- * bytes (a corrupt blob's read fails instead of ending cleanly). Its instance is the store; the registry closes it.
+ * bytes (a corrupt blob's read fails instead of ending cleanly); {@code directWrites} (default true) writes ingest data
+ * past the page cache where the file system allows it. Its instance is the store; the registry closes it.
  */
 public final class LocalContentPlugin implements Plugin {
     /** The section {@code plugins.content.local}. */
-    record Config(String path, Boolean verifyOnRead, String maxSize) {
+    record Config(String path, Boolean verifyOnRead, String maxSize, Boolean directWrites) {
     }
 
     @Override
@@ -42,7 +43,7 @@ public final class LocalContentPlugin implements Plugin {
         long maxSize = ConfigSizes.parse("maxSize", config.maxSize(), -1);
         LocalContentStore store = LocalContentStore.open(dir, Schedulers.boundedElastic(),
                 context.instance(PluginTypes.METADATA, MetadataDb.class),
-                Boolean.TRUE.equals(config.verifyOnRead()));
+                Boolean.TRUE.equals(config.verifyOnRead()), !Boolean.FALSE.equals(config.directWrites()));
         if (maxSize > 0) {
             store.limitSize(maxSize);
         }

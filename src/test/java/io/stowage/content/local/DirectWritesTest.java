@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.stowage.content.Digest;
 import io.stowage.content.Info;
 import io.stowage.content.Writer;
+import io.stowage.metadata.MetadataDb;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import reactor.core.publisher.Flux;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * Ingest data written past the page cache ({@link DirectWrites}): whole blocks direct, the partial last block
@@ -32,12 +34,24 @@ class DirectWritesTest {
     Path root;
 
     private LocalContentStore store;
+    private MetadataDb db;
 
     @AfterEach
     void close() {
         if (store != null) {
             store.close();
         }
+        if (db != null) {
+            db.close();
+        }
+    }
+
+    /** The store as the server opens it: direct writes asked for. */
+    private LocalContentStore openDirect() {
+        if (db == null) {
+            db = MetadataDb.open(root.resolve("metadata.db"));
+        }
+        return LocalContentStore.open(root, Schedulers.boundedElastic(), db, false, true);
     }
 
     private static byte[] random(int n, long seed) {
@@ -63,14 +77,16 @@ class DirectWritesTest {
     }
 
     @Test
-    void aRootThatDoesNotWantThemWritesBuffered() {
+    void onlyAStoreOpenedForThemWritesDirect() {
         assertThat(DirectWrites.probe(root, false).enabled()).isFalse();
         assertThat(DirectWrites.probe(root, false).block()).isZero();
+        store = LocalContentStore.open(root);
+        assertThat(store.writesDirect()).isFalse();
     }
 
     @Test
     void piecesOfEverySizeLandIntactAndTheFileAlwaysHoldsWhatStatusSays() throws Exception {
-        store = LocalContentStore.open(root);
+        store = openDirect();
         Random r = new Random(7);
         int[] sizes = new int[120];
         int[] special = {1, 4095, 4096, 4097, 8192, 65536, 65537, 1 << 20, (1 << 20) + 1, (1 << 20) + 4096,
@@ -97,7 +113,7 @@ class DirectWritesTest {
 
     @Test
     void aResumeAtAnUnalignedOffsetContinuesIntact() throws Exception {
-        store = LocalContentStore.open(root);
+        store = openDirect();
         byte[] data = random(6 << 20, 9);
         Writer w = store.writer("resume", 0, null).block(T);
         w.write(Flux.fromIterable(pieces(data, 0, 1_000_003, 300_000, 700_003))).block(T);
@@ -110,7 +126,7 @@ class DirectWritesTest {
 
         // a new process: nothing remembered
         store.close();
-        store = LocalContentStore.open(root);
+        store = openDirect();
         w = store.writer("resume", 0, null).block(T);
         assertThat(w.status().block(T).offset()).isEqualTo(3_000_000);
         w.write(Flux.fromIterable(pieces(data, 3_000_000, data.length, 1 << 20, 1 << 20, 77, 1 << 20))).block(T);
@@ -120,7 +136,7 @@ class DirectWritesTest {
 
     @Test
     void aResetAfterDirectWritesStartsFromAnEmptyFile() throws Exception {
-        store = LocalContentStore.open(root);
+        store = openDirect();
         byte[] first = random(3 << 20, 10);
         byte[] second = random((2 << 20) + 12_345, 11);
         Writer w = store.writer("reset", 0, null).block(T);
@@ -134,7 +150,7 @@ class DirectWritesTest {
 
     @Test
     void moreWritersThanStagingBuffersAllLandIntact() throws Exception {
-        store = LocalContentStore.open(root);
+        store = openDirect();
         int writers = DirectWrites.POOL + 8;
         List<byte[]> blobs = new ArrayList<>();
         for (int i = 0; i < writers; i++) {
@@ -154,7 +170,7 @@ class DirectWritesTest {
 
     @Test
     void aBlobWrittenDirectIsReadIntoThePageCacheAfterItsCommit() throws Exception {
-        store = LocalContentStore.open(root);
+        store = openDirect();
         assumeTrue(store.writesDirect(), "the test file system takes no O_DIRECT");
         assumeTrue(cached(root.resolve("metadata.db")) >= 0, "no fincore (util-linux-extra)");
         byte[] big = random(8 << 20, 12);
