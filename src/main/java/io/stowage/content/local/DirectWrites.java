@@ -27,13 +27,15 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Asked for when the store is opened ({@code LocalContentStore.open(..., directWrites)}; the server's
  * {@code content/local} plugin does by default) and probed once per store root: on a file system that refuses
- * {@code O_DIRECT} (or with the system property {@code stowage.directWrites=false}) every write is buffered. Staging buffers come from a small bounded
- * pool; a write that finds the pool empty is buffered, so memory does not grow with the number of writers.
+ * {@code O_DIRECT} (or with the system property {@code stowage.directWrites=false}) every write is buffered.
+ * Staging buffers come from a small bounded pool; a write that finds the pool empty is buffered, so memory does
+ * not grow with the number of writers.
  *
  * <p>A blob written this way is not in the page cache, but blobs are often pulled right after their push: the
- * commit of one of at least {@link #READ_AHEAD_MIN} bytes asks for a read-ahead ({@link #readAhead}), which has the kernel read the file into the cache by DMA
- * ({@code sendfile} to {@code /dev/null}: no copy through the CPU) on one background thread; a read-ahead that
- * finds a backlog of {@link #READ_AHEAD_BACKLOG} is skipped. Thread-safe.
+ * commit of one of at least {@link #READ_AHEAD_MIN} bytes asks for a read-ahead ({@link #readAhead}), which has the
+ * kernel read the file into the cache by DMA ({@code sendfile} to {@code /dev/null}: no copy through the CPU) on
+ * one background thread; a read-ahead that finds a backlog of {@link #READ_AHEAD_BACKLOG} is skipped.
+ * Thread-safe.
  */
 final class DirectWrites {
     private static final Logger log = LoggerFactory.getLogger(DirectWrites.class);
