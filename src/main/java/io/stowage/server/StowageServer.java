@@ -21,6 +21,7 @@ import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.DisposableServer;
+import reactor.netty.NettyPipeline;
 import reactor.netty.channel.ChannelOperations;
 import reactor.netty.http.server.HttpServer;
 import reactor.netty.http.server.HttpServerRoutes;
@@ -99,8 +100,10 @@ public final class StowageServer implements Disposable {
                 .childOption(ChannelOption.RCVBUF_ALLOCATOR,
                         new AdaptiveRecvByteBufAllocator(64, 2048, BodyPieces.MAX))
                 .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
-                .doOnChannelInit((observer, channel, remote) ->
-                        channel.pipeline().addFirst(ClientWatch.NAME, new ClientWatch(options.idleTimeout())))
+                .doOnChannelInit((observer, channel, remote) -> {
+                    channel.pipeline().addFirst(ClientWatch.NAME, new ClientWatch(options.idleTimeout()));
+                    channel.pipeline().addBefore(NettyPipeline.ReactiveBridge, ReadResume.NAME, new ReadResume());
+                })
                 .httpRequestDecoder(spec -> spec.maxInitialLineLength(MAX_INITIAL_LINE).maxHeaderSize(MAX_HEADERS)
                         .maxChunkSize(BodyPieces.MAX))
                 .handle(filter == null ? routes : (req, res) -> filter.filter(req, res, routes));
