@@ -89,17 +89,21 @@ def upload_section(out):
     s, r = uploads(f"{out}/stowage.uploads.log"), uploads(f"{out}/registry.uploads.log")
     if not s and not r:
         return []
-    lines = ["", "## Uploads with a keep-alive client (UploadLoad)", "",
-             "One Reactor Netty client process, keep-alive connections, bodies from memory: POST then PUT ?digest= "
-             "(monolithic) or PATCHes of 8 MiB and an empty PUT (chunked). Case = size:count:concurrency:mode; "
-             "UploadLoad warms up (untimed, at least 3 s) before each timed round; server CPU is over the timed "
-             "round only; the page cache is settled (sync, drop_caches) before each case.",
+    lines = ["", "## Uploads with keep-alive clients (UploadLoad; wrk for the :wrk: cases)", "",
+             "UploadLoad: one Reactor Netty client process, keep-alive connections, bodies from memory: POST then "
+             "PUT ?digest= (monolithic) or PATCHes of 8 MiB and an empty PUT (chunked). Case = "
+             "size:count:concurrency:mode; untimed warm-up rounds first (at least 3 s, and for blobs up to 1 MiB "
+             "until the server's CPU per blob stops falling). Cases size:wrk:connections:mode: the same monolithic "
+             "requests from wrk (benchmarks/wrk/oci_upload.lua, distinct pre-made blobs, a client that costs a "
+             "fraction of the JVM one), 3 s warm-up rounds until the server's CPU per blob stops falling, then 5 s "
+             "timed; p50/p99 there are per request, not per blob. Server CPU is over the timed round only; the page "
+             "cache is settled (sync, drop_caches) before each case.",
              "",
              "| case | stowage MB/s | registry MB/s | ratio | stowage blobs/s | registry blobs/s | ratio | target | met | "
              "stowage p99 ms | registry p99 ms | stowage CPU-s/GiB | registry CPU-s/GiB | stowage CPU ms/blob | "
              "registry CPU ms/blob | errors (s/r) |",
              "|---|---:|---:|---:|---:|---:|---:|---|---|---:|---:|---:|---:|---:|---:|---|"]
-    for case in sorted(set(s) | set(r), key=lambda c: [int(x) if x.isdigit() else x for x in c.split(":")]):
+    for case in sorted(set(s) | set(r), key=lambda c: [(0, int(x), "") if x.isdigit() else (1, 0, x) for x in c.split(":")]):
         sp, rp = s.get(case, {}), r.get(case, {})
         num = lambda p, k: float(p[k]) if k in p else None
         ratio = lambda k: (num(sp, k) / num(rp, k)) if num(sp, k) is not None and num(rp, k) else None

@@ -11,6 +11,8 @@
 #      1000 downloads + 200 uploads at once                                        -> registry.*.log
 #   4. stowage (java -Xmx256m -jar target/stowage.jar serve, fresh temp root): the SAME
 #      registry_bench.sh via REGISTRY_URL/SERVER_PID, the same sweep and stress     -> stowage.*.log
+#   (in 3 and 4 also: keep-alive uploads with UploadLoad, and 64 KiB uploads with wrk and
+#    benchmarks/wrk/oci_upload.lua over distinct blobs made once by benchmarks/wrk/make_blobs.py)
 #   5. compare.py: comparison.md (ratios next to the targets of issue 6) and gnuplot PNG charts
 # Output: benchmarks/results/<UTC timestamp>-network/ (raw logs kept).
 #
@@ -38,6 +40,10 @@ BIG_CONNS=${BIG_CONNS:-"1 16 64 256"}
 SMALL_CONNS=${SMALL_CONNS:-"1 16 64 256 1000"}
 # keep-alive upload cases, SIZE:COUNT:CONCURRENCY:MODE (benchmarks/src/.../bench/UploadLoad.java)
 UPLOAD_CASES=${UPLOAD_CASES:-"65536:3000:8:monolithic 65536:3000:64:monolithic 134217728:8:1:monolithic 134217728:8:1:chunked 134217728:16:4:monolithic"}
+# 64 KiB uploads driven by wrk (benchmarks/wrk/oci_upload.lua) at each of these connection counts; see wrk_uploads
+WRK_UPLOAD_CONNS=${WRK_UPLOAD_CONNS:-"8 64"}
+WRK_WARM_MAX=${WRK_WARM_MAX:-8}
+WRK_WARM_BLOBS=3500 WRK_TIMED_BLOBS=7000
 BENCH_JAR="$HERE/target/benchmarks.jar"
 for c in curl wrk iperf3 jq docker-registry java python3 openssl; do
   command -v "$c" >/dev/null || die "$c missing (run $PEERS/install.sh)"
@@ -199,6 +205,46 @@ uploads() {
   done
 }
 
+# wrk_uploads NAME URL PID: 64 KiB monolithic uploads with wrk as the client (a JVM client took ~0.9 of the 2
+# cores at this size and capped the faster server). Per connection count in WRK_UPLOAD_CONNS: untimed 3 s rounds
+# until the server's CPU per blob stops falling (within 5 % of the round before or above it; at least 2, at most
+# WRK_WARM_MAX rounds: a JVM keeps compiling this path for tens of seconds), then the timed 5 s round. Every
+# round takes blobs no round has used (the set make_blobs.py wrote once into $WB; each server starts empty).
+# One line per case, UPLOADLOAD case=65536:wrk:CONNS:monolithic with UploadLoad's fields, and a WRKWARM line.
+wrk_uploads() {
+  local name=$1 url=$2 pid=$3 conns at=0 i prev=0 per line c0 c1 blobs steady
+  for conns in $WRK_UPLOAD_CONNS; do
+    settle
+    prev=0
+    for i in $(seq "$WRK_WARM_MAX"); do
+      c0=$(proc_cpu_s "$pid")
+      line=$(wrk_round "$url" "$conns" "$at" $((at + WRK_WARM_BLOBS)) 3 "$name-warm-$conns")
+      c1=$(proc_cpu_s "$pid")
+      at=$((at + WRK_WARM_BLOBS))
+      blobs=$(sed -n 's/.* blobs=\([0-9]*\).*/\1/p' <<<"$line")
+      per=$(awk -v a="$c0" -v b="$c1" -v n="$blobs" 'BEGIN { printf "%.4f", (n > 0 ? (b - a) / n : 0) }')
+      steady=$(awk -v p="$per" -v q="$prev" 'BEGIN { print (q > 0 && p >= 0.95 * q) ? 1 : 0 }')
+      prev=$per
+      [ "$steady" = 1 ] && break
+    done
+    echo "WRKWARM conns=$conns rounds=$i last_cpu_s_per_blob=$per steady=$steady"
+    c0=$(proc_cpu_s "$pid")
+    line=$(wrk_round "$url" "$conns" "$at" $((at + WRK_TIMED_BLOBS)) 5 "$name-timed-$conns")
+    c1=$(proc_cpu_s "$pid")
+    at=$((at + WRK_TIMED_BLOBS))
+    blobs=$(sed -n 's/.* blobs=\([0-9]*\).*/\1/p' <<<"$line")
+    echo "UPLOADLOAD case=65536:wrk:$conns:monolithic ${line#WRKUPLOAD } $(awk -v a="$c0" -v b="$c1" -v n="$blobs" \
+      'BEGIN { c = b - a; printf "server_cpu_s=%.2f cpu_ms_per_blob=%.3f cpu_s_per_gib=%.3f", c, (n > 0 ? c * 1000 / n : 0), (n > 0 ? c / (n * 65536 / 1073741824) : 0) }')"
+  done
+}
+
+# wrk_round URL CONNS FIRST LAST SECONDS REPO: one oci_upload.lua run over blobs FIRST..LAST-1; its WRKUPLOAD line
+wrk_round() {
+  BLOBS="$WB/blobs.bin" DIGESTS="$WB/digests.txt" SIZE=65536 FIRST=$3 LAST=$4 REPO="bench/$6" \
+    wrk -t1 -c"$2" -d"$5"s -s "$HERE/wrk/oci_upload.lua" "$1" 2>>"$OUT/wrk-uploads.err" | grep '^WRKUPLOAD' \
+    || die "wrk upload round against $1 failed (see wrk-uploads.err)"
+}
+
 # settle: dirty pages written back and the page cache dropped (DROP_CACHES=1 and root), untimed.
 settle() {
   sync
@@ -215,12 +261,20 @@ run_all() {
   REGISTRY_URL="$url" SERVER_PID="$pid" "$PEERS/registry_bench.sh" >"$OUT/$name.bench.log" 2>"$OUT/$name.bench.err"
   log "$name: uploads with a keep-alive client ($UPLOAD_CASES)"
   uploads "$name" "$url" "$pid" >"$OUT/$name.uploads.log"
+  log "$name: 64 KiB uploads with wrk at $WRK_UPLOAD_CONNS connections (warm-up until steady, then 5 s)"
+  wrk_uploads "$name" "$url" "$pid" >>"$OUT/$name.uploads.log"
   log "$name: concurrency sweep"
   sweep "$name" "$url" "$pid" >"$OUT/$name.sweep.log"
   log "$name: stress (1000 downloads + 200 uploads)"
   stress "$name" "$url" "$pid" >>"$OUT/$name.sweep.log"
   echo "server CPU seconds total: $(proc_cpu_s "$pid"); peak RSS: $(awk '/VmHWM/{print $2, $3}' "/proc/$pid/status")" >>"$OUT/$name.sweep.log"
 }
+
+# ---------------------------------------------------------------- blobs for the wrk uploads (both servers)
+mk_tmp WB
+n_conns=$(wc -w <<<"$WRK_UPLOAD_CONNS")
+log "making $((n_conns * (WRK_WARM_MAX * WRK_WARM_BLOBS + WRK_TIMED_BLOBS))) distinct 64 KiB blobs for the wrk uploads"
+python3 "$HERE/wrk/make_blobs.py" "$WB" $((n_conns * (WRK_WARM_MAX * WRK_WARM_BLOBS + WRK_TIMED_BLOBS))) 65536
 
 # ---------------------------------------------------------------- docker-registry
 mk_tmp RD

@@ -31,9 +31,9 @@ import reactor.netty.resources.ConnectionProvider;
  *
  * Every blob is new: a random base of SIZE bytes with the blob's number stamped into its first 8 bytes. Digests
  * are computed before the clock starts; bodies are sent from one shared read-only buffer per blob, sliced per
- * chunk. COUNT blobs run with at most CONCURRENCY at a time; rounds of min(COUNT, 4 x CONCURRENCY) blobs warm
- * both sides up untimed, at least one and for at least {@code -DwarmSeconds} (default 3): the client's own JIT
- * warm-up would otherwise take CPU from the server on a small machine. Prints one line: {@code UPLOAD blobs=.. seconds=.. blobs_per_s=.. mb_per_s=..
+ * chunk. COUNT blobs run with at most CONCURRENCY at a time, after untimed warm-up rounds (see {@code warmUp}:
+ * with {@code -DserverPid} until the server's CPU per blob stops falling); {@code -DwarmOnly=true} stops after
+ * the warm-up (for a lighter client to take the timed round, as compare.sh's wrk uploads do). Prints one line: {@code UPLOAD blobs=.. seconds=.. blobs_per_s=.. mb_per_s=..
  * p50_ms=.. p99_ms=.. errors=..}, with {@code -DserverPid=PID} also the server's CPU over the timed round only
  * ({@code server_cpu_s= cpu_ms_per_blob= cpu_s_per_gib=}). Any non-2xx answer counts as an error and is printed
  * (the first five).
@@ -73,13 +73,11 @@ public final class UploadLoad {
         int chunk = args.length > 5 ? Integer.parseInt(args[5]) : 8 << 20;
         UploadLoad load = new UploadLoad(url, size, concurrency, chunked, chunk);
         long seed = System.nanoTime();
-        int warm = Math.min(count, 4 * concurrency);
-        long warmUntil = System.nanoTime() + Long.getLong("warmSeconds", 3) * 1_000_000_000L;
-        do {
-            load.run(seed, warm, concurrency);
-            seed += warm;
-        } while (System.nanoTime() < warmUntil);
         long pid = Long.getLong("serverPid", 0);
+        seed = load.warmUp(seed, count, concurrency, pid);
+        if (Boolean.getBoolean("warmOnly")) {
+            System.exit(load.errors.get() == 0 ? 0 : 1);
+        }
         double cpu0 = pid > 0 ? cpuSeconds(pid) : 0;
         String result = load.run(seed, count, concurrency);
         if (pid > 0) {
@@ -89,6 +87,38 @@ public final class UploadLoad {
         }
         System.out.println(result);
         System.exit(load.errors.get() == 0 ? 0 : 1);
+    }
+
+    /**
+     * Untimed rounds until both sides are warm: at least {@code -DwarmSeconds} (default 3) and, for blobs of up to
+     * 1 MiB with a server pid, until the server's CPU per blob stops falling (a round within 5 % of the one before, or above it), at most
+     * {@code -DwarmMaxSeconds} (default 120). A JVM server keeps compiling its hot paths for tens of seconds under
+     * this load on 2 cores; a fixed 3 s measured its JIT more than its steady state. Prints one WARM line to
+     * stderr; returns the next free blob id.
+     */
+    private long warmUp(long seed, int count, int concurrency, long pid) throws Exception {
+        boolean untilSteady = pid > 0 && size <= 1 << 20;   // large blobs: few calls per byte, and disk space
+        int round = untilSteady ? Math.max(4 * concurrency, Math.min(count, 1000)) : Math.min(count, 4 * concurrency);
+        long start = System.nanoTime();
+        long minEnd = start + Long.getLong("warmSeconds", 3) * 1_000_000_000L;
+        long maxEnd = start + Long.getLong("warmMaxSeconds", 120) * 1_000_000_000L;
+        double previous = Double.MAX_VALUE;
+        int rounds = 0;
+        while (true) {
+            double cpu0 = untilSteady ? cpuSeconds(pid) : 0;
+            run(seed, round, concurrency);
+            seed += round;
+            rounds++;
+            double perBlob = untilSteady ? (cpuSeconds(pid) - cpu0) / round : 0;
+            long now = System.nanoTime();
+            boolean steady = !untilSteady || perBlob >= 0.95 * previous;
+            if (now >= maxEnd || (now >= minEnd && steady)) {
+                System.err.printf("WARM rounds=%d blobs=%d seconds=%.1f last_cpu_ms_per_blob=%.3f steady=%s%n", rounds,
+                        (long) rounds * round, (now - start) / 1e9, perBlob * 1000, steady);
+                return seed;
+            }
+            previous = perBlob;
+        }
     }
 
     private String run(long firstId, int count, int concurrency) throws Exception {
