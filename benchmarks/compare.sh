@@ -281,6 +281,7 @@ mk_tmp RD
 start_registry "$RD"
 run_all registry "$REG_URL" "$(server_pid "$REG_PID")"
 stop_pid "$REG_PID"
+rm -rf "$RD/registry"   # ~15 GiB by now; the disk must hold stowage's run too
 
 # ---------------------------------------------------------------- stowage
 mk_tmp SD
