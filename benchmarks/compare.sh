@@ -212,37 +212,38 @@ uploads() {
 # round takes blobs no round has used (the set make_blobs.py wrote once into $WB; each server starts empty).
 # One line per case, UPLOADLOAD case=65536:wrk:CONNS:monolithic with UploadLoad's fields, and a WRKWARM line.
 wrk_uploads() {
-  local name=$1 url=$2 pid=$3 conns at=0 i prev=0 per line c0 c1 blobs steady
+  local name=$1 url=$2 pid=$3 conns at=0 i prev=0 per line steady
   for conns in $WRK_UPLOAD_CONNS; do
     settle
     prev=0
     for i in $(seq "$WRK_WARM_MAX"); do
-      c0=$(proc_cpu_s "$pid")
-      line=$(wrk_round "$url" "$conns" "$at" $((at + WRK_WARM_BLOBS)) 3 "$name-warm-$conns")
-      c1=$(proc_cpu_s "$pid")
+      line=$(wrk_round "$url" "$pid" "$conns" "$at" $((at + WRK_WARM_BLOBS)) 3 "$name-warm-$conns")
       at=$((at + WRK_WARM_BLOBS))
-      blobs=$(sed -n 's/.* blobs=\([0-9]*\).*/\1/p' <<<"$line")
-      per=$(awk -v a="$c0" -v b="$c1" -v n="$blobs" 'BEGIN { printf "%.4f", (n > 0 ? (b - a) / n : 0) }')
+      per=$(sed -n 's/.* cpu_ms_per_blob=\([0-9.]*\).*/\1/p' <<<"$line")
       steady=$(awk -v p="$per" -v q="$prev" 'BEGIN { print (q > 0 && p >= 0.95 * q) ? 1 : 0 }')
       prev=$per
       [ "$steady" = 1 ] && break
     done
-    echo "WRKWARM conns=$conns rounds=$i last_cpu_s_per_blob=$per steady=$steady"
-    c0=$(proc_cpu_s "$pid")
-    line=$(wrk_round "$url" "$conns" "$at" $((at + WRK_TIMED_BLOBS)) 5 "$name-timed-$conns")
-    c1=$(proc_cpu_s "$pid")
+    echo "WRKWARM conns=$conns rounds=$i last_cpu_ms_per_blob=$per steady=$steady"
+    line=$(wrk_round "$url" "$pid" "$conns" "$at" $((at + WRK_TIMED_BLOBS)) 5 "$name-timed-$conns")
     at=$((at + WRK_TIMED_BLOBS))
-    blobs=$(sed -n 's/.* blobs=\([0-9]*\).*/\1/p' <<<"$line")
-    echo "UPLOADLOAD case=65536:wrk:$conns:monolithic ${line#WRKUPLOAD } $(awk -v a="$c0" -v b="$c1" -v n="$blobs" \
-      'BEGIN { c = b - a; printf "server_cpu_s=%.2f cpu_ms_per_blob=%.3f cpu_s_per_gib=%.3f", c, (n > 0 ? c * 1000 / n : 0), (n > 0 ? c / (n * 65536 / 1073741824) : 0) }')"
+    echo "UPLOADLOAD case=65536:wrk:$conns:monolithic ${line#WRKUPLOAD }"
   done
 }
 
-# wrk_round URL CONNS FIRST LAST SECONDS REPO: one oci_upload.lua run over blobs FIRST..LAST-1; its WRKUPLOAD line
+# wrk_round URL PID CONNS FIRST LAST SECONDS REPO: one oci_upload.lua run over blobs FIRST..LAST-1; its WRKUPLOAD
+# line with the server's CPU over the run appended (server_cpu_s= cpu_ms_per_blob= cpu_s_per_gib=)
 wrk_round() {
-  BLOBS="$WB/blobs.bin" DIGESTS="$WB/digests.txt" SIZE=65536 FIRST=$3 LAST=$4 REPO="bench/$6" \
-    wrk -t1 -c"$2" -d"$5"s -s "$HERE/wrk/oci_upload.lua" "$1" 2>>"$OUT/wrk-uploads.err" | grep '^WRKUPLOAD' \
+  local c0 c1 line
+  c0=$(proc_cpu_s "$2")
+  line=$(BLOBS="$WB/blobs.bin" DIGESTS="$WB/digests.txt" SIZE=65536 FIRST=$4 LAST=$5 REPO="bench/$7" \
+    wrk -t1 -c"$3" -d"$6"s -s "$HERE/wrk/oci_upload.lua" "$1" 2>>"$OUT/wrk-uploads.err" | grep '^WRKUPLOAD') \
     || die "wrk upload round against $1 failed (see wrk-uploads.err)"
+  c1=$(proc_cpu_s "$2")
+  awk -v a="$c0" -v b="$c1" -v line="$line" 'BEGIN {
+    match(line, / blobs=[0-9]+/); n = substr(line, RSTART + 7, RLENGTH - 7) + 0; c = b - a
+    printf "%s server_cpu_s=%.2f cpu_ms_per_blob=%.3f cpu_s_per_gib=%.3f\n", line, c, (n > 0 ? c * 1000 / n : 0),
+      (n > 0 ? c / (n * 65536 / 1073741824) : 0) }'
 }
 
 # settle: dirty pages written back and the page cache dropped (DROP_CACHES=1 and root), untimed.

@@ -32,8 +32,7 @@ import reactor.netty.resources.ConnectionProvider;
  * Every blob is new: a random base of SIZE bytes with the blob's number stamped into its first 8 bytes. Digests
  * are computed before the clock starts; bodies are sent from one shared read-only buffer per blob, sliced per
  * chunk. COUNT blobs run with at most CONCURRENCY at a time, after untimed warm-up rounds (see {@code warmUp}:
- * with {@code -DserverPid} until the server's CPU per blob stops falling); {@code -DwarmOnly=true} stops after
- * the warm-up (for a lighter client to take the timed round, as compare.sh's wrk uploads do). Prints one line: {@code UPLOAD blobs=.. seconds=.. blobs_per_s=.. mb_per_s=..
+ * with {@code -DserverPid} until the server's CPU per blob stops falling). Prints one line: {@code UPLOAD blobs=.. seconds=.. blobs_per_s=.. mb_per_s=..
  * p50_ms=.. p99_ms=.. errors=..}, with {@code -DserverPid=PID} also the server's CPU over the timed round only
  * ({@code server_cpu_s= cpu_ms_per_blob= cpu_s_per_gib=}). Any non-2xx answer counts as an error and is printed
  * (the first five).
@@ -75,9 +74,6 @@ public final class UploadLoad {
         long seed = System.nanoTime();
         long pid = Long.getLong("serverPid", 0);
         seed = load.warmUp(seed, count, concurrency, pid);
-        if (Boolean.getBoolean("warmOnly")) {
-            System.exit(load.errors.get() == 0 ? 0 : 1);
-        }
         double cpu0 = pid > 0 ? cpuSeconds(pid) : 0;
         String result = load.run(seed, count, concurrency);
         if (pid > 0) {
