@@ -13,6 +13,7 @@ import io.stowage.server.ServerOptions;
 import io.stowage.server.ServerSecurity;
 import io.stowage.server.ServerTls;
 import io.stowage.server.StowageServer;
+import io.stowage.server.TcpCongestion;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -66,6 +67,11 @@ final class ServeCommand implements Callable<Integer> {
             description = "How long a stalled client may hold a connection (e.g. 60s; default 60s).")
     String idleTimeout;
 
+    @Option(names = "--tcp-congestion", paramLabel = "ALGORITHM",
+            description = {"TCP congestion control of accepted connections: auto (default: cubic for loopback",
+                    "peers, the system's default for others), system, or a name such as cubic or bbr."})
+    String tcpCongestion;
+
     @Option(names = "--shutdown-timeout", paramLabel = "DURATION",
             description = "How long SIGTERM waits for requests in flight before closing them (default 10s).")
     String shutdownTimeout;
@@ -84,7 +90,9 @@ final class ServeCommand implements Callable<Integer> {
             String address = listen != null ? listen : cfg.listen().orElse(DEFAULT_LISTEN);
             ServerOptions options = serverOptions(address)
                     .withIdleTimeout(duration("--idle-timeout", idleTimeout, cfg.idleTimeout(),
-                            ServerOptions.DEFAULT_IDLE_TIMEOUT));
+                            ServerOptions.DEFAULT_IDLE_TIMEOUT))
+                    .withTcpCongestion(tcpCongestion(tcpCongestion != null ? tcpCongestion
+                            : cfg.tcpCongestion().orElse(TcpCongestion.AUTO)));
             grace = duration("--shutdown-timeout", shutdownTimeout, cfg.shutdownTimeout(), DEFAULT_SHUTDOWN_TIMEOUT);
             env.shutdown().allowAtLeast(grace.plus(CLOSE_MARGIN));
             ServerSecurity security = security(cfg, options, address);
@@ -131,6 +139,14 @@ final class ServeCommand implements Callable<Integer> {
         }
         String home = env.getOrDefault("HOME", System.getProperty("user.home"));
         return Path.of(home, ".local", "share", "stowage").toAbsolutePath();
+    }
+
+    private static TcpCongestion tcpCongestion(String setting) {
+        try {
+            return TcpCongestion.parse(setting);
+        } catch (IllegalArgumentException e) {
+            throw ContentException.invalidArgument("--tcp-congestion / tcpCongestion: " + e.getMessage());
+        }
     }
 
     private static ServerOptions serverOptions(String address) {

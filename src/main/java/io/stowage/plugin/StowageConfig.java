@@ -19,7 +19,7 @@ import java.util.Set;
 
 /**
  * The stowage configuration file (YAML, see {@code docs/config.md}): the store's {@code root} directory, the
- * server's {@code listen} address, its {@code idleTimeout} and {@code shutdownTimeout}, the plugins that must
+ * server's {@code listen} address, its {@code idleTimeout}, {@code shutdownTimeout} and {@code tcpCongestion}, the plugins that must
  * initialise ({@code requiredPlugins}) and one section per plugin under {@code plugins.<type>.<id>}, where the
  * reserved key {@code disabled: true} turns a plugin off; the server's TLS certificate and key ({@code tls}) and
  * its authentication ({@code auth}, see {@code docs/security.md}). Unknown top-level keys are rejected so that
@@ -32,7 +32,7 @@ public final class StowageConfig {
     public static final String DISABLED = "disabled";
 
     private static final Set<String> TOP_LEVEL_KEYS = Set.of("version", "root", "listen", "idleTimeout",
-            "shutdownTimeout", "requiredPlugins", "plugins", "tls", "auth");
+            "shutdownTimeout", "tcpCongestion", "requiredPlugins", "plugins", "tls", "auth");
     private static final YAMLMapper YAML = new YAMLMapper();
 
     private final Path root;
@@ -44,13 +44,16 @@ public final class StowageConfig {
     private final String source;
     private final Duration idleTimeout;
     private final Duration shutdownTimeout;
+    private final String tcpCongestion;
 
     private StowageConfig(Path root, String listen, List<String> requiredPlugins, ObjectNode plugins, ServerTls tls,
-                          ObjectNode auth, String source, Duration idleTimeout, Duration shutdownTimeout) {
+                          ObjectNode auth, String source, Duration idleTimeout, Duration shutdownTimeout,
+                          String tcpCongestion) {
         this.root = root;
         this.listen = listen;
         this.idleTimeout = idleTimeout;
         this.shutdownTimeout = shutdownTimeout;
+        this.tcpCongestion = tcpCongestion;
         this.requiredPlugins = List.copyOf(requiredPlugins);
         this.plugins = plugins.deepCopy();
         this.tls = tls;
@@ -61,13 +64,13 @@ public final class StowageConfig {
     private StowageConfig(Path root, String listen, List<String> requiredPlugins, ObjectNode plugins,
                           StowageConfig rest) {
         this(root, listen, requiredPlugins, plugins, rest.tls, rest.auth, rest.source, rest.idleTimeout,
-                rest.shutdownTimeout);
+                rest.shutdownTimeout, rest.tcpCongestion);
     }
 
     /** No file: every value unset, no plugin sections. */
     public static StowageConfig empty() {
         return new StowageConfig(null, null, List.of(), JsonNodeFactory.instance.objectNode(), null, null,
-                "(none)", null, null);
+                "(none)", null, null, null);
     }
 
     /** Reads and checks a config file; throws {@link PluginException} naming the file and the key at fault. */
@@ -99,7 +102,7 @@ public final class StowageConfig {
             String key = it.next();
             if (!TOP_LEVEL_KEYS.contains(key)) {
                 throw bad(source, key, "unknown key (known: version, root, listen, idleTimeout, shutdownTimeout,"
-                        + " requiredPlugins, plugins, tls, auth)");
+                        + " tcpCongestion, requiredPlugins, plugins, tls, auth)");
             }
         }
         JsonNode version = tree.path("version");
@@ -136,7 +139,8 @@ public final class StowageConfig {
             throw bad(source, "auth", "expected a mapping (see docs/security.md)");
         }
         return new StowageConfig(root, listen, required, plugins, tls, auth.isObject() ? (ObjectNode) auth : null,
-                source, duration(tree, "idleTimeout", source), duration(tree, "shutdownTimeout", source));
+                source, duration(tree, "idleTimeout", source), duration(tree, "shutdownTimeout", source),
+                text(tree, "tcpCongestion", source));
     }
 
     private static ServerTls tls(JsonNode n, String source) {
@@ -265,6 +269,14 @@ public final class StowageConfig {
     /** How long a shutdown waits for requests in flight ({@code shutdownTimeout}), when the file sets it. */
     public Optional<Duration> shutdownTimeout() {
         return Optional.ofNullable(shutdownTimeout);
+    }
+
+    /**
+     * The TCP congestion control of accepted connections ({@code tcpCongestion}: {@code auto}, {@code system} or an
+     * algorithm's name), as written, when the file sets it; checked where the server options are made.
+     */
+    public Optional<String> tcpCongestion() {
+        return Optional.ofNullable(tcpCongestion);
     }
 
     /** A copy with {@code root} set (e.g. from the command line). */

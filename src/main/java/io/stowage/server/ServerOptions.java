@@ -16,8 +16,11 @@ import java.util.Objects;
  *                    between requests or before its headers end (closed), a download whose output has not moved
  *                    (closed, releasing the blob file), a PUT body or write session waiting for its next bytes
  *                    (the writer closed with its data kept, the ref lock released, {@code unavailable})
+ * @param tcpCongestion the TCP congestion control of accepted connections ({@link TcpCongestion}; default
+ *                      {@code auto}: {@code cubic} for loopback peers, the system's default for the others)
  */
-public record ServerOptions(String host, int port, int maxFrameBytes, int maxJsonBytes, Duration idleTimeout) {
+public record ServerOptions(String host, int port, int maxFrameBytes, int maxJsonBytes, Duration idleTimeout,
+                            TcpCongestion tcpCongestion) {
     /** The smallest frame limit allowed: clients may send 4 MiB frames. */
     public static final int MIN_FRAME_BYTES = 4 << 20;
     /** 4 MiB of payload plus 64 KiB of headroom. */
@@ -30,6 +33,7 @@ public record ServerOptions(String host, int port, int maxFrameBytes, int maxJso
     public ServerOptions {
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(idleTimeout, "idleTimeout");
+        Objects.requireNonNull(tcpCongestion, "tcpCongestion");
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port " + port + " out of range 0-65535");
         }
@@ -44,18 +48,18 @@ public record ServerOptions(String host, int port, int maxFrameBytes, int maxJso
         }
     }
 
-    /** 127.0.0.1:5000, 4 MiB + 64 KiB frames, 1 MiB JSON bodies, 60 s idle timeout. */
+    /** 127.0.0.1:5000, 4 MiB + 64 KiB frames, 1 MiB JSON bodies, 60 s idle timeout, {@code auto} congestion control. */
     public static ServerOptions defaults() {
         return new ServerOptions(DEFAULT_HOST, DEFAULT_PORT, DEFAULT_MAX_FRAME_BYTES, DEFAULT_MAX_JSON_BYTES,
-                DEFAULT_IDLE_TIMEOUT);
+                DEFAULT_IDLE_TIMEOUT, TcpCongestion.auto());
     }
 
     public ServerOptions withHost(String newHost) {
-        return new ServerOptions(newHost, port, maxFrameBytes, maxJsonBytes, idleTimeout);
+        return new ServerOptions(newHost, port, maxFrameBytes, maxJsonBytes, idleTimeout, tcpCongestion);
     }
 
     public ServerOptions withPort(int newPort) {
-        return new ServerOptions(host, newPort, maxFrameBytes, maxJsonBytes, idleTimeout);
+        return new ServerOptions(host, newPort, maxFrameBytes, maxJsonBytes, idleTimeout, tcpCongestion);
     }
 
     /** Host and port together, as {@code HOST:PORT} (IPv6 as {@code [addr]:PORT}). */
@@ -74,18 +78,22 @@ public record ServerOptions(String host, int port, int maxFrameBytes, int maxJso
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("listen address '" + hostAndPort + "': bad port", e);
         }
-        return new ServerOptions(h, p, maxFrameBytes, maxJsonBytes, idleTimeout);
+        return new ServerOptions(h, p, maxFrameBytes, maxJsonBytes, idleTimeout, tcpCongestion);
     }
 
     public ServerOptions withMaxFrameBytes(int bytes) {
-        return new ServerOptions(host, port, bytes, maxJsonBytes, idleTimeout);
+        return new ServerOptions(host, port, bytes, maxJsonBytes, idleTimeout, tcpCongestion);
     }
 
     public ServerOptions withMaxJsonBytes(int bytes) {
-        return new ServerOptions(host, port, maxFrameBytes, bytes, idleTimeout);
+        return new ServerOptions(host, port, maxFrameBytes, bytes, idleTimeout, tcpCongestion);
     }
 
     public ServerOptions withIdleTimeout(Duration timeout) {
-        return new ServerOptions(host, port, maxFrameBytes, maxJsonBytes, timeout);
+        return new ServerOptions(host, port, maxFrameBytes, maxJsonBytes, timeout, tcpCongestion);
+    }
+
+    public ServerOptions withTcpCongestion(TcpCongestion congestion) {
+        return new ServerOptions(host, port, maxFrameBytes, maxJsonBytes, idleTimeout, congestion);
     }
 }

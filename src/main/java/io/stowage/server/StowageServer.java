@@ -101,6 +101,7 @@ public final class StowageServer implements Disposable {
                         new AdaptiveRecvByteBufAllocator(64, 2048, BodyPieces.MAX))
                 .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
                 .doOnChannelInit((observer, channel, remote) -> {
+                    options.tcpCongestion().apply(channel);
                     channel.pipeline().addFirst(ClientWatch.NAME, new ClientWatch(options.idleTimeout()));
                     channel.pipeline().addBefore(NettyPipeline.ReactiveBridge, ReadResume.NAME, new ReadResume());
                 })

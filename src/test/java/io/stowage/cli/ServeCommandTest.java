@@ -269,6 +269,16 @@ class ServeCommandTest {
         r = runner.run("serve", "--listen", "nonsense", "--root", root.toString());
         assertThat(r.exit()).isEqualTo(ExitStatus.INVALID_ARGUMENT.exitCode());
         assertThat(r.stderr()).startsWith("stowage: invalid_argument: listen address 'nonsense'");
+
+        r = runner.run("serve", "--listen", "127.0.0.1:0", "--root", root.toString(), "--tcp-congestion", "cubic;x");
+        assertThat(r.exit()).isEqualTo(ExitStatus.INVALID_ARGUMENT.exitCode());
+        assertThat(r.stderr()).startsWith("stowage: invalid_argument: --tcp-congestion / tcpCongestion: "
+                + "TCP congestion control 'cubic;x': expected auto, system or an algorithm's name");
+
+        Files.writeString(config, "tcpCongestion: Fast!\n");
+        r = runner.run("serve", "--config", config.toString(), "--listen", "127.0.0.1:0", "--root", root.toString());
+        assertThat(r.exit()).isEqualTo(ExitStatus.INVALID_ARGUMENT.exitCode());
+        assertThat(r.stderr()).contains("TCP congestion control 'Fast!'");
     }
 
     @Test

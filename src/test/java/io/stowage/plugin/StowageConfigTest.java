@@ -45,6 +45,14 @@ class StowageConfigTest {
     }
 
     @Test
+    void readsTheTcpCongestionAsWritten() {
+        assertThat(StowageConfig.parse("tcpCongestion: system", "t.yaml").tcpCongestion()).contains("system");
+        assertThat(StowageConfig.empty().tcpCongestion()).isEmpty();
+        assertThat(StowageConfig.parse("tcpCongestion: bbr", "t.yaml").withRoot(java.nio.file.Path.of("/r"))
+                .tcpCongestion()).contains("bbr");
+    }
+
+    @Test
     void readsTheTimeoutsAndRejectsBadOnes() {
         StowageConfig c = StowageConfig.parse("idleTimeout: 2m\nshutdownTimeout: 30s", "t.yaml");
         assertThat(c.idleTimeout()).contains(java.time.Duration.ofMinutes(2));

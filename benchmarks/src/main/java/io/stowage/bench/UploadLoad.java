@@ -74,10 +74,10 @@ public final class UploadLoad {
         long seed = System.nanoTime();
         long pid = Long.getLong("serverPid", 0);
         seed = load.warmUp(seed, count, concurrency, pid);
-        double cpu0 = pid > 0 ? cpuSeconds(pid) : 0;
+        double cpu0 = pid > 0 ? ProcessCpu.seconds(pid) : 0;
         String result = load.run(seed, count, concurrency);
         if (pid > 0) {
-            double cpu = cpuSeconds(pid) - cpu0;
+            double cpu = ProcessCpu.seconds(pid) - cpu0;
             result += String.format(" server_cpu_s=%.2f cpu_ms_per_blob=%.3f cpu_s_per_gib=%.3f", cpu,
                     cpu * 1000 / count, cpu / ((double) count * size / (1L << 30)));
         }
@@ -101,11 +101,11 @@ public final class UploadLoad {
         double previous = Double.MAX_VALUE;
         int rounds = 0;
         while (true) {
-            double cpu0 = untilSteady ? cpuSeconds(pid) : 0;
+            double cpu0 = untilSteady ? ProcessCpu.seconds(pid) : 0;
             run(seed, round, concurrency);
             seed += round;
             rounds++;
-            double perBlob = untilSteady ? (cpuSeconds(pid) - cpu0) / round : 0;
+            double perBlob = untilSteady ? (ProcessCpu.seconds(pid) - cpu0) / round : 0;
             long now = System.nanoTime();
             boolean steady = !untilSteady || perBlob >= 0.95 * previous;
             if (now >= maxEnd || (now >= minEnd && steady)) {
@@ -149,13 +149,6 @@ public final class UploadLoad {
                 seconds, count / seconds, bytes.get() / seconds / 1e6,
                 sorted[sorted.length / 2] / 1e6, sorted[(int) Math.min(sorted.length - 1, sorted.length * 0.99)] / 1e6,
                 errors.get() - before);
-    }
-
-    /** User + system CPU seconds of a process so far ({@code /proc/PID/stat}, clock ticks of 1/100 s). */
-    private static double cpuSeconds(long pid) throws java.io.IOException {
-        String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + pid + "/stat"));
-        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0;
     }
 
     private static byte[] stamp(long id) {
