@@ -7,12 +7,15 @@
 # In order:
 #   1. machine facts (date, nproc, CPU model, memory, kernel, java, load average) -> machine.txt
 #   2. limits.sh with SKIP_DISK=1 GROW_GIB=0: SHA-256 speed and iperf3 loopback   -> limits.log
+#      and iperf3 -P 1 -C cubic (the bound of a loopback connection that stowage,
+#      by default, gives cubic; see docs/config.md tcpCongestion)                  -> limits.log
 #   3. docker-registry (lib.sh start_registry): registry_bench.sh, concurrency sweep,
 #      1000 downloads + 200 uploads at once                                        -> registry.*.log
 #   4. stowage (java -Xmx256m -jar target/stowage.jar serve, fresh temp root): the SAME
 #      registry_bench.sh via REGISTRY_URL/SERVER_PID, the same sweep and stress     -> stowage.*.log
 #   (in 3 and 4 also: keep-alive uploads with UploadLoad, and 64 KiB uploads with wrk and
-#    benchmarks/wrk/oci_upload.lua over distinct blobs made once by benchmarks/wrk/make_blobs.py)
+#    benchmarks/wrk/oci_upload.lua over distinct blobs made once by benchmarks/wrk/make_blobs.py;
+#    in the sweep, 256 MiB GETs with GetLoad too, a client that does not cap the server at 1 connection)
 #   5. compare.py: comparison.md (ratios next to the targets of issue 6) and gnuplot PNG charts
 # Output: benchmarks/results/<UTC timestamp>-network/ (raw logs kept).
 #
@@ -38,6 +41,8 @@ WARMUP=${WARMUP:-3}
 DROP_CACHES=${DROP_CACHES:-1}
 BIG_CONNS=${BIG_CONNS:-"1 16 64 256"}
 SMALL_CONNS=${SMALL_CONNS:-"1 16 64 256 1000"}
+# 256 MiB GETs with GetLoad (keep-alive, and 1 connection also with a new connection per GET, as curl makes)
+GETLOAD_CONNS=${GETLOAD_CONNS:-"1 16"}
 # keep-alive upload cases, SIZE:COUNT:CONCURRENCY:MODE (benchmarks/src/.../bench/UploadLoad.java)
 UPLOAD_CASES=${UPLOAD_CASES:-"65536:3000:8:monolithic 65536:3000:64:monolithic 134217728:8:1:monolithic 134217728:8:1:chunked 134217728:16:4:monolithic"}
 # 64 KiB uploads driven by wrk (benchmarks/wrk/oci_upload.lua) at each of these connection counts; see wrk_uploads
@@ -67,6 +72,7 @@ fi
   echo "cpu: $(awk -F': ' '/model name/{print $2; exit}' /proc/cpuinfo)"
   echo "memory: $(awk '/MemTotal/{printf "%.1f GiB", $2/1048576}' /proc/meminfo)"
   echo "kernel: $(uname -r)"
+  echo "tcp congestion control (system default): $(cat /proc/sys/net/ipv4/tcp_congestion_control)"
   echo "java: $(java -version 2>&1 | head -1)"
   echo "docker-registry: $(docker-registry --version)"
   echo "wrk: $(wrk -v 2>&1 | head -1)"
@@ -78,6 +84,22 @@ cat "$OUT/machine.txt" >&2
 # ---------------------------------------------------------------- loopback bound
 log "limits.sh (SHA + iperf3 loopback)"
 SKIP_DISK=1 GROW_GIB=0 JAVAS=java "$PEERS/limits.sh" >"$OUT/limits.log" 2>"$OUT/limits.err"
+# The same single-stream bound with cubic, the algorithm stowage gives loopback connections by default: with a
+# pacing system default (bbr) iperf3's own figure is a paced one, and a server on cubic is not bound by it.
+loopback_cubic() {
+  local port vals=() i bps
+  port=$(free_port)
+  start_bg "$OUT/iperf3-cubic.server.log" iperf3 -s -B 127.0.0.1 -p "$port"
+  local ipid=$BG_PID
+  wait_until 10 bash -c "exec 3<>/dev/tcp/127.0.0.1/$port" || die "iperf3 server did not start"
+  for i in $(seq "$RUNS"); do
+    bps=$(iperf3 -c 127.0.0.1 -p "$port" -t 5 -P 1 -C cubic -J | jq '.end.sum_received.bits_per_second')
+    vals+=("$(awk -v b="$bps" 'BEGIN{printf "%.0f", b/8/1e6}')")
+  done
+  stop_pid "$ipid"
+  echo "LOOPBACK cc=cubic streams=1 mbps_median=$(printf '%s\n' "${vals[@]}" | sort -n | awk '{a[NR]=$1} END{print a[int((NR+1)/2)]}') runs=${vals[*]}"
+}
+loopback_cubic >>"$OUT/limits.log" 2>>"$OUT/limits.err" || log "iperf3 -C cubic failed (see limits.err)"
 
 # ---------------------------------------------------------------- wrk scripts
 mk_tmp T
@@ -145,6 +167,7 @@ sweep() {
     s=$(awk -v u="$(wrk_field us "$out")" 'BEGIN{print u/1e6}'); bytes=$(wrk_field bytes "$out")
     echo "SWEEP kind=big256MiB conns=$c mbps=$(mbps "$bytes" "$s") reqs=$(rate "$(wrk_field requests "$out")" "$s") p50_ms=$(awk -v u="$(wrk_field p50_us "$out")" 'BEGIN{printf "%.2f", u/1000}') p99_ms=$(awk -v u="$(wrk_field p99_us "$out")" 'BEGIN{printf "%.2f", u/1000}') errors=$(wrk_field errors "$out") non2xx=$(wrk_field non2xx "$out") cpu_s_per_gib=$(per_gib "$c0" "$c1" "$bytes")"
   done
+  getload "$url" "$pid" "$dg"
   for c in $SMALL_CONNS; do
     threads=$(( c < 2 ? c : 2 ))
     c0=$(proc_cpu_s "$pid")
@@ -154,6 +177,23 @@ sweep() {
     s=$(awk -v u="$(wrk_field us "$out")" 'BEGIN{print u/1e6}'); bytes=$(wrk_field bytes "$out")
     echo "SWEEP kind=small64KiB conns=$c mbps=$(mbps "$bytes" "$s") reqs=$(rate "$(wrk_field requests "$out")" "$s") p50_ms=$(awk -v u="$(wrk_field p50_us "$out")" 'BEGIN{printf "%.2f", u/1000}') p99_ms=$(awk -v u="$(wrk_field p99_us "$out")" 'BEGIN{printf "%.2f", u/1000}') errors=$(wrk_field errors "$out") non2xx=$(wrk_field non2xx "$out") cpu_s_per_gib=$(per_gib "$c0" "$c1" "$bytes")"
   done
+}
+
+# getload URL PID DIGEST: the 256 MiB blob with GetLoad (benchmarks/src/.../bench/GetLoad.java: a thread, a blocking
+# socket and a 1 MiB buffer per connection; curl polls before and writes after every 100 KiB, and wrk reads 8 KiB
+# at a time, each capping a sendfile server below the loopback), 2 s untimed then SWEEP_S s, at GETLOAD_CONNS
+# keep-alive connections and at 1 connection with a new connection per GET.
+# One line each: GETLOAD case=keepalive|newconn <GetLoad's fields> (with the server's CPU over the timed part).
+getload() {
+  local url=$1 pid=$2 dg=$3 c out
+  for c in $GETLOAD_CONNS; do
+    out=$(java -Xmx256m -DserverPid="$pid" -cp "$BENCH_JAR" io.stowage.bench.GetLoad "$url/v2/$REPO/blobs/$dg" "$c" "$SWEEP_S" | grep '^GETLOAD') \
+      || die "GetLoad at $c connections against $url failed"
+    echo "GETLOAD case=keepalive ${out#GETLOAD }"
+  done
+  out=$(java -Xmx256m -DnewConnection=true -DserverPid="$pid" -cp "$BENCH_JAR" io.stowage.bench.GetLoad "$url/v2/$REPO/blobs/$dg" 1 "$SWEEP_S" | grep '^GETLOAD') \
+    || die "GetLoad with new connections against $url failed"
+  echo "GETLOAD case=newconn ${out#GETLOAD }"
 }
 
 # stress NAME URL PID: 1000 connections of random 64 KiB GETs for STRESS_S seconds while 200
