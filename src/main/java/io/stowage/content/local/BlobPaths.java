@@ -16,9 +16,9 @@ import java.nio.file.Path;
  *   ingest/
  *     &lt;sha256 of ref&gt;/         one directory per ingest, created atomically (built under .tmp-*, renamed)
  *       ref                     the ref, UTF-8
- *       data                    the bytes written so far
- *       startedat               RFC 3339 timestamps
- *       updatedat               (written on close; the data file's mtime counts when later)
+ *       data                    the bytes written so far; its mtime is the ingest's update time
+ *       startedat               RFC 3339 timestamp
+ *       updatedat               (read when present: written by stores before 2026-11-29; the later time counts)
  *       total                   declared size, absent when not declared
  *       expected                declared digest, absent when not declared
  *     .tmp-&lt;random&gt;/          an ingest directory being created; removed on open

@@ -26,6 +26,7 @@ final class IngestFiles {
     static final String REF = "ref";
     static final String DATA = "data";
     static final String STARTED_AT = "startedat";
+    /** Read when present (stores before 2026-11-29 wrote it); no longer written: the data file's mtime says it. */
     static final String UPDATED_AT = "updatedat";
     static final String TOTAL = "total";
     static final String EXPECTED = "expected";
@@ -41,8 +42,9 @@ final class IngestFiles {
             String ref = Files.readString(dir.resolve(REF), StandardCharsets.UTF_8);
             Instant startedAt = Instant.parse(Files.readString(dir.resolve(STARTED_AT)).trim());
             BasicFileAttributes data = Files.readAttributes(dir.resolve(DATA), BasicFileAttributes.class);
+            // The data file's mtime is the update time (set on close, moved by writes); an updatedat file, written
+            // by stores before 2026-11-29, counts when later.
             Instant updatedAt = readInstant(dir.resolve(UPDATED_AT), startedAt);
-            // updatedat is written on close only; after a crash the data file's mtime is the better clue.
             Instant mtime = data.lastModifiedTime().toInstant();
             if (mtime.isAfter(updatedAt)) {
                 updatedAt = mtime;
@@ -79,7 +81,6 @@ final class IngestFiles {
         try {
             Files.writeString(tmp.resolve(REF), ref, StandardCharsets.UTF_8);
             Files.writeString(tmp.resolve(STARTED_AT), startedAt.toString());
-            Files.writeString(tmp.resolve(UPDATED_AT), startedAt.toString());
             if (total > 0) {
                 Files.writeString(tmp.resolve(TOTAL), Long.toString(total));
             }

@@ -158,11 +158,11 @@ class LocalStoreLayoutTest {
         // Simulate a crash: no close, the process state is gone; only the files remain.
         Path dir = root.resolve("ingest").resolve(Digest.sha256("crashy".getBytes(StandardCharsets.UTF_8)).hex());
         Path copy = Files.createTempDirectory("crash");
-        for (String f : new String[] {"ref", "data", "startedat", "updatedat", "total", "expected"}) {
+        for (String f : new String[] {"ref", "data", "startedat", "total", "expected"}) {
             Files.copy(dir.resolve(f), copy.resolve(f));
         }
         store.close();
-        for (String f : new String[] {"ref", "data", "startedat", "updatedat", "total", "expected"}) {
+        for (String f : new String[] {"ref", "data", "startedat", "total", "expected"}) {
             Files.copy(copy.resolve(f), dir.resolve(f), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         }
 
@@ -176,6 +176,27 @@ class LocalStoreLayoutTest {
         assertThat(resumed.digest().block(T)).isEqualTo(Digest.sha256(prefix));
         resumed.write(20_000, Mono.just(ByteBuffer.wrap(data, 20_000, 30_000))).block(T);
         assertThat(resumed.commit(0, null, Map.of()).block(T).digest()).isEqualTo(Digest.sha256(data));
+    }
+
+    @Test
+    void anIngestKeepsNoUpdatedAtFileAndAnOldStoresUpdatedAtStillCounts() throws Exception {
+        store = LocalContentStore.open(root);
+        Writer w = store.writer("legacy", 0, null).block(T);
+        w.write(Mono.just(ByteBuffer.wrap(random(3000, 6)))).block(T);
+        w.close().block(T);
+        Path dir = root.resolve("ingest").resolve(Digest.sha256("legacy".getBytes(StandardCharsets.UTF_8)).hex());
+        assertThat(dir.resolve("updatedat")).as("the data file's mtime is the update time").doesNotExist();
+        Status closed = store.status("legacy").block(T);
+        assertThat(closed.updatedAt()).isEqualTo(Files.getLastModifiedTime(dir.resolve("data")).toInstant());
+        store.close();
+
+        // a directory as stores before 2026-11-29 left it: an updatedat later than the data file's mtime wins
+        java.time.Instant later = closed.updatedAt().plusSeconds(3600);
+        Files.writeString(dir.resolve("updatedat"), later.toString());
+        store = LocalContentStore.open(root);
+        Status legacy = store.status("legacy").block(T);
+        assertThat(legacy.updatedAt()).isEqualTo(later);
+        assertThat(legacy.offset()).isEqualTo(3000);
     }
 
     @Test
