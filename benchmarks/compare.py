@@ -136,6 +136,9 @@ def upload_section(out):
         key, target = ("blobs_per_s", 3) if size <= 1 << 20 else ("mb_per_s", 1.5)
         x = ratio(key)
         met = "" if x is None else ("yes" if x >= target else "**no**")
+        ran_out = [n for n, p in (("stowage", sp), ("registry", rp)) if int(p.get("exhausted", "0")) > 0]
+        if ran_out:
+            met = f"**invalid** ({' and '.join(ran_out)} ran out of blobs)"
         lines.append(f"| {case} | {fmt(num(sp, 'mb_per_s'))} | {fmt(num(rp, 'mb_per_s'))} | {fmt(ratio('mb_per_s'))} | "
                      f"{fmt(num(sp, 'blobs_per_s'))} | {fmt(num(rp, 'blobs_per_s'))} | {fmt(ratio('blobs_per_s'))} | "
                      f"≥ {target} ({key.split('_')[0]}) | {met} | {fmt(num(sp, 'p99_ms'))} | {fmt(num(rp, 'p99_ms'))} | "

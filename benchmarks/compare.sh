@@ -47,8 +47,10 @@ GETLOAD_CONNS=${GETLOAD_CONNS:-"1 16"}
 UPLOAD_CASES=${UPLOAD_CASES:-"65536:3000:8:monolithic 65536:3000:64:monolithic 134217728:8:1:monolithic 134217728:8:1:chunked 134217728:16:4:monolithic"}
 # 64 KiB uploads driven by wrk (benchmarks/wrk/oci_upload.lua) at each of these connection counts; see wrk_uploads
 WRK_UPLOAD_CONNS=${WRK_UPLOAD_CONNS:-"8 64"}
-WRK_WARM_MAX=${WRK_WARM_MAX:-8}
-WRK_WARM_BLOBS=3500 WRK_TIMED_BLOBS=7000
+WRK_WARM_MAX=${WRK_WARM_MAX:-10}
+# blobs per round: more than the fastest server uploads in the round's time (a 5 s round at 64 connections ran
+# out of 7000 on a faster machine)
+WRK_WARM_BLOBS=7000 WRK_TIMED_BLOBS=14000
 BENCH_JAR="$HERE/target/benchmarks.jar"
 for c in curl wrk iperf3 jq docker-registry java python3 openssl; do
   command -v "$c" >/dev/null || die "$c missing (run $PEERS/install.sh)"
@@ -247,21 +249,24 @@ uploads() {
 
 # wrk_uploads NAME URL PID: 64 KiB monolithic uploads with wrk as the client (a JVM client took ~0.9 of the 2
 # cores at this size and capped the faster server). Per connection count in WRK_UPLOAD_CONNS: untimed 3 s rounds
-# until the server's CPU per blob stops falling (within 5 % of the round before or above it; at least 2, at most
-# WRK_WARM_MAX rounds: a JVM keeps compiling this path for tens of seconds), then the timed 5 s round. Every
-# round takes blobs no round has used (the set make_blobs.py wrote once into $WB; each server starts empty).
+# until the server's CPU per blob stops falling (two rounds in a row within 5 % of the round before or above it;
+# at least 3, at most WRK_WARM_MAX rounds: a JVM keeps compiling this path for tens of seconds, and one noisy
+# round had ended the warm-up early), then the timed 5 s round. Every round takes blobs no round has used (the set
+# make_blobs.py wrote once into $WB; each server starts empty); a round that runs out of them (exhausted=N > 0:
+# it then only POSTs) is reported as such by compare.py rather than counted.
 # One line per case, UPLOADLOAD case=65536:wrk:CONNS:monolithic with UploadLoad's fields, and a WRKWARM line.
 wrk_uploads() {
-  local name=$1 url=$2 pid=$3 conns at=0 i prev=0 per line steady
+  local name=$1 url=$2 pid=$3 conns at=0 i prev=0 per line steady flat
   for conns in $WRK_UPLOAD_CONNS; do
     settle
-    prev=0
+    prev=0 flat=0
     for i in $(seq "$WRK_WARM_MAX"); do
       line=$(wrk_round "$url" "$pid" "$conns" "$at" $((at + WRK_WARM_BLOBS)) 3 "$name-warm-$conns")
       at=$((at + WRK_WARM_BLOBS))
       per=$(sed -n 's/.* cpu_ms_per_blob=\([0-9.]*\).*/\1/p' <<<"$line")
-      steady=$(awk -v p="$per" -v q="$prev" 'BEGIN { print (q > 0 && p >= 0.95 * q) ? 1 : 0 }')
+      flat=$(awk -v p="$per" -v q="$prev" -v f="$flat" 'BEGIN { print (q > 0 && p >= 0.95 * q) ? f + 1 : 0 }')
       prev=$per
+      steady=$(( flat >= 2 && i >= 3 ? 1 : 0 ))
       [ "$steady" = 1 ] && break
     done
     echo "WRKWARM conns=$conns rounds=$i last_cpu_ms_per_blob=$per steady=$steady"
