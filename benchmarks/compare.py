@@ -62,21 +62,15 @@ def sweep(path):
     return points, stress
 
 
-def loopback(path):
-    """iperf3 -P 1 median MB/s from limits.log (system default congestion control), or None."""
-    with open(path) as f:
-        for line in f:
-            m = re.match(r"iperf3 127\.0\.0\.1 -P 1 .*?\s([0-9.]+) MB/s", line)
-            if m:
-                return float(m.group(1))
-    return None
+LOOPBACK_SYSTEM = r"iperf3 127\.0\.0\.1 -P 1 .*?\s([0-9.]+) MB/s"          # limits.sh, the system's congestion control
+LOOPBACK_CUBIC = r"LOOPBACK cc=cubic streams=1 mbps_median=([0-9.]+)"   # compare.sh, iperf3 -C cubic
 
 
-def loopback_cubic(path):
-    """iperf3 -P 1 -C cubic median MB/s (compare.sh's LOOPBACK line in limits.log), or None."""
+def loopback(path, pattern):
+    """Single-stream iperf3 median MB/s from limits.log (the first line matching pattern), or None."""
     with open(path) as f:
         for line in f:
-            m = re.match(r"LOOPBACK cc=cubic streams=1 mbps_median=([0-9.]+)", line)
+            m = re.match(pattern, line)
             if m:
                 return float(m.group(1))
     return None
@@ -159,7 +153,7 @@ def main(out):
     s, r = figures(s_rows), figures(r_rows)
     s.update(getloads(f"{out}/stowage.sweep.log"))
     r.update(getloads(f"{out}/registry.sweep.log"))
-    lo, lo_cubic = loopback(f"{out}/limits.log"), loopback_cubic(f"{out}/limits.log")
+    lo, lo_cubic = loopback(f"{out}/limits.log", LOOPBACK_SYSTEM), loopback(f"{out}/limits.log", LOOPBACK_CUBIC)
     # key, label, unit, target ratio (text), check(ratio) -> met?
     spec = [
         ("mono", "OCI upload, monolithic POST+PUT", "MB/s", "≥ 1.5", lambda x: x >= 1.5),
