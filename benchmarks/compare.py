@@ -76,31 +76,30 @@ def loopback(path, pattern):
     return None
 
 
+def tagged(path, tag):
+    """The key=value fields of each line of a log that starts with tag, in order; none when the log is missing."""
+    if not os.path.exists(path):
+        return
+    with open(path) as f:
+        for line in f:
+            if line.startswith(tag):
+                yield dict(kv.split("=", 1) for kv in line.split()[1:] if "=" in kv)
+
+
 def getloads(path):
     """GETLOAD lines of the sweep log as figures: gl<conns> (keep-alive), gl1new, and the server CPU per GiB."""
     out = {}
-    if os.path.exists(path):
-        with open(path) as f:
-            for line in f:
-                if line.startswith("GETLOAD"):
-                    p = dict(kv.split("=", 1) for kv in line.split()[1:] if "=" in kv)
-                    key = "gl1new" if p["case"] == "newconn" else f"gl{p['connections']}"
-                    out[key] = float(p["mb_per_s"])
-                    if "cpu_s_per_gib" in p:
-                        out[key + "_cpu"] = float(p["cpu_s_per_gib"])
+    for p in tagged(path, "GETLOAD"):
+        key = "gl1new" if p["case"] == "newconn" else f"gl{p['connections']}"
+        out[key] = float(p["mb_per_s"])
+        if "cpu_s_per_gib" in p:
+            out[key + "_cpu"] = float(p["cpu_s_per_gib"])
     return out
 
 
 def uploads(path):
     """UPLOADLOAD lines of compare.sh's keep-alive upload step, by case."""
-    cases = {}
-    if os.path.exists(path):
-        with open(path) as f:
-            for line in f:
-                if line.startswith("UPLOADLOAD"):
-                    fields = dict(kv.split("=", 1) for kv in line.split()[1:] if "=" in kv)
-                    cases[fields["case"]] = fields
-    return cases
+    return {fields["case"]: fields for fields in tagged(path, "UPLOADLOAD")}
 
 
 def upload_section(out):
