@@ -39,9 +39,23 @@ final class LocalWriter implements Writer {
      * Bytes after which a background {@code force(false)} starts the disk writing what has landed so far, so that
      * writeback overlaps hashing and the force at commit only has the tail left (Java has no sync_file_range).
      */
-    static final long WRITEBACK_EVERY = 16L << 20;
+    static final long WRITEBACK_EVERY = writebackEvery();
+    /**
+     * No background writeback once an ingest holds this much ({@code -Dstowage.writebackUntilBytes}, default
+     * 256 MiB): past it the kernel's own flusher is writing the file, and forcing it again every 16 MiB made a
+     * 1 GiB ingest take 0.85 or 1.8 s at random (1.4-1.7 CPU-s/GiB) where without it took 0.86-0.94 s
+     * (0.8 CPU-s/GiB); a 64 MiB ingest keeps the gain (47 ms against 70 without writeback). benchmarks/README.md,
+     * profiling item 12.
+     */
+    static final long WRITEBACK_UNTIL = Long.getLong("stowage.writebackUntilBytes", 256L << 20);
 
     private static final byte[] NO_BYTES = new byte[0];
+
+    /** {@code -Dstowage.writebackEveryBytes}: the interval, 0 for none; default 16 MiB. */
+    private static long writebackEvery() {
+        long every = Long.getLong("stowage.writebackEveryBytes", 16L << 20);
+        return every <= 0 ? Long.MAX_VALUE : every;
+    }
 
     /** Hash state and offset of the data since the last reset. */
     private static final class Generation {
@@ -414,7 +428,7 @@ final class LocalWriter implements Writer {
                         g.offset = pos + n;
                         g.tail = newTail;
                         touch();
-                        startWritebackIfDue(buffered);
+                        startWritebackIfDue(buffered, g.offset);
                         wake = takeChanged();
                     } else {
                         g.dirty = true;
@@ -433,9 +447,10 @@ final class LocalWriter implements Writer {
     }
 
     /** Called under this writer's monitor when a chunk has landed; never blocks. */
-    private void startWritebackIfDue(int n) {
+    private void startWritebackIfDue(int n, long offset) {
         sinceWriteback += n;
-        if (sinceWriteback < WRITEBACK_EVERY || !writebackRunning.compareAndSet(false, true)) {
+        if (sinceWriteback < WRITEBACK_EVERY || offset > WRITEBACK_UNTIL
+                || !writebackRunning.compareAndSet(false, true)) {
             return;
         }
         sinceWriteback = 0;
