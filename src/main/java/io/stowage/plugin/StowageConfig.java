@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.stowage.server.ServerTls;
+import io.stowage.server.TcpCongestion;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -140,7 +141,19 @@ public final class StowageConfig {
         }
         return new StowageConfig(root, listen, required, plugins, tls, auth.isObject() ? (ObjectNode) auth : null,
                 source, duration(tree, "idleTimeout", source), duration(tree, "shutdownTimeout", source),
-                text(tree, "tcpCongestion", source));
+                tcpCongestion(tree, source));
+    }
+
+    private static String tcpCongestion(JsonNode tree, String source) {
+        String setting = text(tree, "tcpCongestion", source);
+        if (setting != null) {
+            try {
+                TcpCongestion.parse(setting);
+            } catch (IllegalArgumentException e) {
+                throw bad(source, "tcpCongestion", e.getMessage());
+            }
+        }
+        return setting;
     }
 
     private static ServerTls tls(JsonNode n, String source) {
@@ -273,7 +286,7 @@ public final class StowageConfig {
 
     /**
      * The TCP congestion control of accepted connections ({@code tcpCongestion}: {@code auto}, {@code system} or an
-     * algorithm's name), as written, when the file sets it; checked where the server options are made.
+     * algorithm's name, checked by {@link TcpCongestion#parse} when the file is read), when the file sets it.
      */
     public Optional<String> tcpCongestion() {
         return Optional.ofNullable(tcpCongestion);

@@ -277,8 +277,9 @@ class ServeCommandTest {
 
         Files.writeString(config, "tcpCongestion: Fast!\n");
         r = runner.run("serve", "--config", config.toString(), "--listen", "127.0.0.1:0", "--root", root.toString());
-        assertThat(r.exit()).isEqualTo(ExitStatus.INVALID_ARGUMENT.exitCode());
-        assertThat(r.stderr()).contains("TCP congestion control 'Fast!'");
+        assertThat(r.exit()).isEqualTo(ExitStatus.CONFIG.exitCode());
+        assertThat(r.stderr()).startsWith("stowage: config: config " + config + ": tcpCongestion: "
+                + "TCP congestion control 'Fast!'");
     }
 
     @Test

@@ -50,6 +50,9 @@ class StowageConfigTest {
         assertThat(StowageConfig.empty().tcpCongestion()).isEmpty();
         assertThat(StowageConfig.parse("tcpCongestion: bbr", "t.yaml").withRoot(java.nio.file.Path.of("/r"))
                 .tcpCongestion()).contains("bbr");
+        assertThatThrownBy(() -> StowageConfig.parse("tcpCongestion: cubic;x", "t.yaml"))
+                .isInstanceOf(PluginException.class)
+                .hasMessageStartingWith("config t.yaml: tcpCongestion: TCP congestion control 'cubic;x'");
     }
 
     @Test

@@ -42,10 +42,9 @@ final class LocalWriter implements Writer {
     static final long WRITEBACK_EVERY = writebackEvery();
     /**
      * No background writeback once an ingest holds this much ({@code -Dstowage.writebackUntilBytes}, default
-     * 256 MiB): past it the kernel's own flusher is writing the file, and forcing it again every 16 MiB made a
-     * 1 GiB ingest take 0.85 or 1.8 s at random (1.4-1.7 CPU-s/GiB) where without it took 0.86-0.94 s
-     * (0.8 CPU-s/GiB); a 64 MiB ingest keeps the gain (47 ms against 70 without writeback). benchmarks/README.md,
-     * profiling item 12.
+     * 256 MiB). Measured, cause not pinned down: forcing every 16 MiB all the way made a 1 GiB ingest take 0.85 or
+     * 1.8 s at random (1.4-1.7 CPU-s/GiB), with this cap it took 0.86-0.94 s (0.8 CPU-s/GiB), and a 64 MiB ingest
+     * keeps the gain (47 ms against 70 without writeback). benchmarks/README.md, profiling item 12.
      */
     static final long WRITEBACK_UNTIL = Long.getLong("stowage.writebackUntilBytes", 256L << 20);
 
