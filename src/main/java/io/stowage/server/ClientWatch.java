@@ -3,6 +3,7 @@ package io.stowage.server;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundBuffer;
+import io.netty.channel.ChannelPromise;
 import io.netty.handler.timeout.IdleState;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
@@ -29,6 +30,8 @@ final class ClientWatch extends IdleStateHandler {
     private static final Logger log = LoggerFactory.getLogger(ClientWatch.class);
 
     private volatile long lastReadNanos = System.nanoTime();
+    /** When output was last handed to this connection (the event loop's ticker); event loop only. */
+    private long lastEnqueueNanos = Long.MIN_VALUE / 2;
 
     ClientWatch(Duration timeout) {
         super(true, 0, timeout.toMillis(), 0, TimeUnit.MILLISECONDS);
@@ -47,8 +50,21 @@ final class ClientWatch extends IdleStateHandler {
     }
 
     @Override
+    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
+        lastEnqueueNanos = ctx.executor().ticker().nanoTime();
+        super.write(ctx, msg, promise);
+    }
+
+    /**
+     * Closes the connection when output has waited for the whole idle timeout. Output queued within it is not
+     * waiting yet: after a quiet period (a write session waiting for its client's next frame) the server's own
+     * answer can be queued just as the idle event fires, and closing then dropped that answer. Such output gets
+     * the next idle period, and the connection is closed then if none of it moved.
+     */
+    @Override
     protected void channelIdle(ChannelHandlerContext ctx, IdleStateEvent evt) throws Exception {
-        if (evt.state() == IdleState.WRITER_IDLE && pendingOutput(ctx) > 0) {
+        if (evt.state() == IdleState.WRITER_IDLE && pendingOutput(ctx) > 0
+                && ctx.executor().ticker().nanoTime() - lastEnqueueNanos >= getWriterIdleTimeInMillis() * 1_000_000L) {
             log.info("closing {}: the client took none of the {} bytes waiting for it in {} ms", ctx.channel(),
                     pendingOutput(ctx), getWriterIdleTimeInMillis());
             ctx.close();
