@@ -16,11 +16,17 @@ import org.junit.jupiter.api.Test;
 class ClientWatchTest {
     private static final Duration IDLE = Duration.ofSeconds(1);
 
-    @Test
-    void outputQueuedJustBeforeTheIdleEventGetsAnotherPeriod() {
+    /** A channel watched by a ClientWatch, on a clock that moves only when told. */
+    private static EmbeddedChannel watched() {
         EmbeddedChannel ch = new EmbeddedChannel();
         ch.freezeTime();
         ch.pipeline().addFirst(new ClientWatch(IDLE));
+        return ch;
+    }
+
+    @Test
+    void outputQueuedJustBeforeTheIdleEventGetsAnotherPeriod() {
+        EmbeddedChannel ch = watched();
         ch.advanceTimeBy(900, TimeUnit.MILLISECONDS);
         ch.write(Unpooled.wrappedBuffer(new byte[172]));   // queued, not flushed: pending output
         ch.advanceTimeBy(200, TimeUnit.MILLISECONDS);
@@ -34,9 +40,7 @@ class ClientWatchTest {
 
     @Test
     void aQuietConnectionWithNothingToSendIsLeftOpen() {
-        EmbeddedChannel ch = new EmbeddedChannel();
-        ch.freezeTime();
-        ch.pipeline().addFirst(new ClientWatch(IDLE));
+        EmbeddedChannel ch = watched();
         ch.advanceTimeBy(5, TimeUnit.SECONDS);
         ch.runScheduledPendingTasks();
         assertThat(ch.isOpen()).isTrue();
