@@ -21,10 +21,10 @@ import java.util.Set;
 /**
  * The stowage configuration file (YAML, see {@code docs/config.md}): the store's {@code root} directory, the
  * server's {@code listen} address, its {@code idleTimeout}, {@code shutdownTimeout} and {@code tcpCongestion}, the
- * plugins that must initialise ({@code requiredPlugins}) and one section per plugin under {@code plugins.<type>.<id>}, where the
- * reserved key {@code disabled: true} turns a plugin off; the server's TLS certificate and key ({@code tls}) and
- * its authentication ({@code auth}, see {@code docs/security.md}). Unknown top-level keys are rejected so that
- * typos do not pass silently. Immutable; sections are handed out as copies.
+ * plugins that must initialise ({@code requiredPlugins}) and one section per plugin under
+ * {@code plugins.<type>.<id>}, where the reserved key {@code disabled: true} turns a plugin off; the server's TLS
+ * certificate and key ({@code tls}) and its authentication ({@code auth}, see {@code docs/security.md}). Unknown
+ * top-level keys are rejected so that typos do not pass silently. Immutable; sections are handed out as copies.
  */
 public final class StowageConfig {
     /** The one config format version this code reads. */
