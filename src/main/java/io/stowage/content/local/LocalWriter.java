@@ -41,12 +41,13 @@ final class LocalWriter implements Writer {
      */
     static final long WRITEBACK_EVERY = writebackEvery();
     /**
-     * No background writeback once an ingest holds this much ({@code -Dstowage.writebackUntilBytes}, default
-     * 256 MiB). Measured, cause not pinned down: forcing every 16 MiB all the way made a 1 GiB ingest take 0.85 or
-     * 1.8 s at random (1.4-1.7 CPU-s/GiB), with this cap it took 0.86-0.94 s (0.8 CPU-s/GiB), and a 64 MiB ingest
-     * keeps the gain (47 ms against 70 without writeback). benchmarks/README.md, profiling item 12.
+     * No background writeback once an ingest holds this much ({@code -Dstowage.writebackUntilBytes}; default: no
+     * limit). Measured both ways on one virtual disk in two sessions (benchmarks/README.md, profiling items 12 and
+     * 13): a 256 MiB cap made a 1 GiB ingest take 0.86-0.94 s where writeback all the way was bimodal (0.85 or
+     * 1.8 s); later, in five alternating pairs, the cap took 0.98-1.18 s and writeback all the way 0.84-0.87 s. The
+     * later, larger set decided the default; the property is there for a disk that behaves like the first.
      */
-    static final long WRITEBACK_UNTIL = Long.getLong("stowage.writebackUntilBytes", 256L << 20);
+    static final long WRITEBACK_UNTIL = Long.getLong("stowage.writebackUntilBytes", Long.MAX_VALUE);
 
     private static final byte[] NO_BYTES = new byte[0];
 
