@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.stowage.content.Digest;
 import io.stowage.reliability.BlobPlan.Presence;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -321,11 +322,11 @@ final class CrashWorkload {
         if (Files.isDirectory(ingest)) {
             try (Stream<Path> dirs = Files.list(ingest)) {
                 for (Path d : (Iterable<Path>) dirs::iterator) {
-                    if (d.getFileName().toString().startsWith(".") || !Files.exists(d.resolve("ref"))
-                            || !Files.exists(d.resolve("data"))) {
+                    String ref = d.getFileName().toString().startsWith(".") || !Files.exists(d.resolve("data"))
+                            ? null : ingestRef(d.resolve("status"));
+                    if (ref == null) {
                         continue;   // being created, or broken: removed when the store opens
                     }
-                    String ref = Files.readString(d.resolve("ref"));
                     BlobPlan p = byRef.get(ref);
                     check(p != null, "ingest of an unknown ref " + ref);
                     byte[] data = Files.readAllBytes(d.resolve("data"));
@@ -424,5 +425,24 @@ final class CrashWorkload {
         if (!ok) {
             throw new AssertionError(what);
         }
+    }
+
+    /**
+     * The ref of an ingest's status file (the ref's byte count on the line {@code ref=N}, then its bytes to the
+     * end), or null when there is none or it is torn. Read here rather than through the store, which is closed.
+     */
+    private static String ingestRef(Path status) throws IOException {
+        if (!Files.exists(status)) {
+            return null;
+        }
+        byte[] b = Files.readAllBytes(status);
+        String text = new String(b, StandardCharsets.ISO_8859_1);
+        int at = text.indexOf("\nref=") + 1;
+        int nl = at > 0 ? text.indexOf('\n', at) : -1;
+        if (nl < 0) {
+            return null;
+        }
+        int n = Integer.parseInt(text.substring(at + 4, nl));
+        return n == b.length - nl - 1 ? new String(b, nl + 1, n, StandardCharsets.UTF_8) : null;
     }
 }

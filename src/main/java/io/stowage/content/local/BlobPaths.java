@@ -14,14 +14,13 @@ import java.nio.file.Path;
  *     sha256/&lt;hex&gt;            committed content, read-only, named by its digest
  *     sha512/&lt;hex&gt;
  *   ingest/
- *     &lt;sha256 of ref&gt;/         one directory per ingest, created atomically (built under .tmp-*, renamed)
- *       ref                     the ref, UTF-8
+ *     &lt;sha256 of ref&gt;/         one directory per ingest (data file first, status file last: {@link IngestFiles})
  *       data                    the bytes written so far; its mtime is the ingest's update time
- *       startedat               RFC 3339 timestamp
- *       updatedat               (read when present: written by stores before 2026-11-29; the later time counts)
- *       total                   declared size, absent when not declared
- *       expected                declared digest, absent when not declared
- *     .tmp-&lt;random&gt;/          an ingest directory being created; removed on open
+ *       status                  what was declared: start time, total, expected digest, expiry, and the ref
+ *       ref, startedat, total,  (read when there is no status file: the layout of stores before 2026-11-30,
+ *       expected, expiry,        one file a field; updatedat counts when later than the data's mtime)
+ *       updatedat
+ *     .tmp-&lt;random&gt;/          a finished ingest directory being removed; removed on open
  *   quarantine/
  *     sha256/&lt;hex&gt;[.&lt;millis&gt;]  corrupt blobs moved out of blobs/ by a verification with quarantine
  *   metadata.db                 SQLite: labels and timestamps of committed content

@@ -771,17 +771,12 @@ public final class LocalContentStore implements ContentStore, RefLockEvents, Blo
         } else {
             long t = total > 0 ? total : st.total();
             Digest e = expected != null ? expected : st.expected();
-            if (t != st.total()) {
-                IngestFiles.writeField(dir, IngestFiles.TOTAL, Long.toString(t));
-            }
-            if (!Objects.equals(e, st.expected())) {
-                IngestFiles.writeField(dir, IngestFiles.EXPECTED, e.toString());
-            }
             java.time.Duration x = expiry != null ? expiry : st.expiry();
-            if (!Objects.equals(x, st.expiry())) {
-                IngestFiles.writeField(dir, IngestFiles.EXPIRY, x.toString());
+            Status redeclared = new Status(ref, st.offset(), t, e, st.startedAt(), st.updatedAt(), x);
+            if (t != st.total() || !Objects.equals(e, st.expected()) || !Objects.equals(x, st.expiry())) {
+                IngestFiles.update(dir, redeclared);
             }
-            st = new Status(ref, st.offset(), t, e, st.startedAt(), st.updatedAt(), x);
+            st = redeclared;
             mtime = data.lastModifiedTime();
             md = known != null ? known.md(Digest.newMessageDigest(alg).getAlgorithm()) : null;
             if (md == null) {

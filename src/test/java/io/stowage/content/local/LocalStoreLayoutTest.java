@@ -82,7 +82,7 @@ class LocalStoreLayoutTest {
         w.close().block(T);
 
         Path dir = root.resolve("ingest").resolve(Digest.sha256(ref.getBytes(StandardCharsets.UTF_8)).hex());
-        assertThat(dir.resolve("ref")).hasContent(ref);
+        assertThat(new String(Files.readAllBytes(dir.resolve("status")), StandardCharsets.UTF_8)).endsWith("\n" + ref);
         assertThat(dir.resolve("data")).hasContent("hello");
         try (Stream<Path> all = Files.walk(root.getParent(), 1)) {
             assertThat(all).allMatch(p -> p.equals(root.getParent()) || p.startsWith(root)
@@ -136,7 +136,7 @@ class LocalStoreLayoutTest {
         w.write(Mono.just(ByteBuffer.wrap(new byte[100]))).block(T);
         w.close().block(T);
         Path dir = root.resolve("ingest").resolve(Digest.sha256("broken".getBytes(StandardCharsets.UTF_8)).hex());
-        Files.delete(dir.resolve("startedat"));
+        Files.delete(dir.resolve("status"));
 
         assertThatThrownBy(() -> store.status("broken").block(T))
                 .isInstanceOfSatisfying(ContentException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_FOUND));
@@ -158,11 +158,11 @@ class LocalStoreLayoutTest {
         // Simulate a crash: no close, the process state is gone; only the files remain.
         Path dir = root.resolve("ingest").resolve(Digest.sha256("crashy".getBytes(StandardCharsets.UTF_8)).hex());
         Path copy = Files.createTempDirectory("crash");
-        for (String f : new String[] {"ref", "data", "startedat", "total", "expected"}) {
+        for (String f : new String[] {"data", "status"}) {
             Files.copy(dir.resolve(f), copy.resolve(f));
         }
         store.close();
-        for (String f : new String[] {"ref", "data", "startedat", "total", "expected"}) {
+        for (String f : new String[] {"data", "status"}) {
             Files.copy(copy.resolve(f), dir.resolve(f), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         }
 
@@ -179,24 +179,80 @@ class LocalStoreLayoutTest {
     }
 
     @Test
-    void anIngestKeepsNoUpdatedAtFileAndAnOldStoresUpdatedAtStillCounts() throws Exception {
+    void anIngestKeepsTwoFilesAndItsRefMayHoldAnyCharacter() throws Exception {
         store = LocalContentStore.open(root);
-        Writer w = store.writer("legacy", 0, null).block(T);
+        String ref = "line one\nref=3\nstowage-ingest 1\n\u00e9";
+        Writer w = store.writer(ref, 9000, null).block(T);
         w.write(Mono.just(ByteBuffer.wrap(random(3000, 6)))).block(T);
         w.close().block(T);
-        Path dir = root.resolve("ingest").resolve(Digest.sha256("legacy".getBytes(StandardCharsets.UTF_8)).hex());
-        assertThat(dir.resolve("updatedat")).as("the data file's mtime is the update time").doesNotExist();
-        Status closed = store.status("legacy").block(T);
+        Path dir = root.resolve("ingest").resolve(Digest.sha256(ref.getBytes(StandardCharsets.UTF_8)).hex());
+        try (Stream<Path> files = Files.list(dir)) {
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("data", "status");
+        }
+        Status closed = store.status(ref).block(T);
         assertThat(closed.updatedAt()).isEqualTo(Files.getLastModifiedTime(dir.resolve("data")).toInstant());
         store.close();
 
-        // a directory as stores before 2026-11-29 left it: an updatedat later than the data file's mtime wins
+        store = LocalContentStore.open(root);
+        Status read = store.status(ref).block(T);
+        assertThat(read.ref()).isEqualTo(ref);
+        assertThat(read.offset()).isEqualTo(3000);
+        assertThat(read.total()).isEqualTo(9000);
+    }
+
+    @Test
+    void aTornStatusFileMakesTheIngestBroken() throws Exception {
+        store = LocalContentStore.open(root);
+        Writer w = store.writer("torn", 0, null).block(T);
+        w.write(Mono.just(ByteBuffer.wrap(random(100, 1)))).block(T);
+        w.close().block(T);
+        Path status = root.resolve("ingest").resolve(Digest.sha256("torn".getBytes(StandardCharsets.UTF_8)).hex())
+                .resolve("status");
+        store.close();
+        // as a crash while the status file was being written leaves it
+        byte[] b = Files.readAllBytes(status);
+        Files.write(status, java.util.Arrays.copyOf(b, b.length - 1));
+        store = LocalContentStore.open(root);
+
+        assertThatThrownBy(() -> store.status("torn").block(T))
+                .isInstanceOfSatisfying(ContentException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_FOUND));
+        assertThat(store.writer("torn", 0, null).block(T).status().block(T).offset()).isZero();
+    }
+
+    @Test
+    void aDirectoryOfTheOldLayoutIsReadResumedAndUpgradedWhenItsDeclarationChanges() throws Exception {
+        store = LocalContentStore.open(root);
+        byte[] data = random(5000, 7);
+        Writer w = store.writer("legacy", 0, null).block(T);
+        w.write(Mono.just(ByteBuffer.wrap(data, 0, 3000))).block(T);
+        w.close().block(T);
+        Status closed = store.status("legacy").block(T);
+        store.close();
+
+        // the directory as stores before 2026-11-30 left it: a file a field, and an updatedat (before 2026-11-29)
+        // later than the data file's mtime, which wins
+        Path dir = root.resolve("ingest").resolve(Digest.sha256("legacy".getBytes(StandardCharsets.UTF_8)).hex());
+        Files.delete(dir.resolve("status"));
         java.time.Instant later = closed.updatedAt().plusSeconds(3600);
+        Files.writeString(dir.resolve("ref"), "legacy");
+        Files.writeString(dir.resolve("startedat"), closed.startedAt().toString());
         Files.writeString(dir.resolve("updatedat"), later.toString());
+        Files.writeString(dir.resolve("total"), "5000");
         store = LocalContentStore.open(root);
         Status legacy = store.status("legacy").block(T);
         assertThat(legacy.updatedAt()).isEqualTo(later);
+        assertThat(legacy.startedAt()).isEqualTo(closed.startedAt());
         assertThat(legacy.offset()).isEqualTo(3000);
+        assertThat(legacy.total()).isEqualTo(5000);
+
+        Writer resumed = store.writer("legacy", 0, Digest.sha256(data)).block(T);
+        assertThat(dir.resolve("status")).as("a changed declaration is written in the new layout").exists();
+        Status st = resumed.status().block(T);
+        assertThat(st.total()).isEqualTo(5000);
+        assertThat(st.expected()).isEqualTo(Digest.sha256(data));
+        assertThat(st.startedAt()).isEqualTo(closed.startedAt());
+        resumed.write(3000, Mono.just(ByteBuffer.wrap(data, 3000, 2000))).block(T);
+        assertThat(resumed.commit(0, null, Map.of()).block(T).digest()).isEqualTo(Digest.sha256(data));
     }
 
     @Test
