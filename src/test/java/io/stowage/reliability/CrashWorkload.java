@@ -323,7 +323,7 @@ final class CrashWorkload {
             try (Stream<Path> dirs = Files.list(ingest)) {
                 for (Path d : (Iterable<Path>) dirs::iterator) {
                     String ref = d.getFileName().toString().startsWith(".") || !Files.exists(d.resolve("data"))
-                            ? null : ingestRef(d.resolve("status"));
+                            ? null : ingestRef(d);
                     if (ref == null) {
                         continue;   // being created, or broken: removed when the store opens
                     }
@@ -428,14 +428,22 @@ final class CrashWorkload {
     }
 
     /**
-     * The ref of an ingest's status file (the ref's byte count on the line {@code ref=N}, then its bytes to the
-     * end), or null when there is none or it is torn. Read here rather than through the store, which is closed.
+     * The ref in an ingest directory's declaration (its attribute {@code user.stowage.ingest}, else its status
+     * file: the ref's byte count on the line {@code ref=N}, then its bytes to the end), or null when there is none
+     * or it is torn. Read here rather than through the store, which is closed.
      */
-    private static String ingestRef(Path status) throws IOException {
-        if (!Files.exists(status)) {
+    private static String ingestRef(Path dir) throws IOException {
+        var view = Files.getFileAttributeView(dir, java.nio.file.attribute.UserDefinedFileAttributeView.class);
+        byte[] b;
+        if (view.list().contains("stowage.ingest")) {
+            java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(view.size("stowage.ingest"));
+            view.read("stowage.ingest", buf);
+            b = buf.array();
+        } else if (Files.exists(dir.resolve("status"))) {
+            b = Files.readAllBytes(dir.resolve("status"));
+        } else {
             return null;
         }
-        byte[] b = Files.readAllBytes(status);
         String text = new String(b, StandardCharsets.ISO_8859_1);
         int at = text.indexOf("\nref=") + 1;
         int nl = at > 0 ? text.indexOf('\n', at) : -1;

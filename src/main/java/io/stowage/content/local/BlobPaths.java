@@ -14,11 +14,12 @@ import java.nio.file.Path;
  *     sha256/&lt;hex&gt;            committed content, read-only, named by its digest
  *     sha512/&lt;hex&gt;
  *   ingest/
- *     &lt;sha256 of ref&gt;/         one directory per ingest (data file first, status file last: {@link IngestFiles})
+ *     &lt;sha256 of ref&gt;/         one directory per ingest (data file first, declaration last: {@link IngestFiles})
+ *       (user.stowage.ingest)   the directory's attribute: start time, total, expected digest, expiry, the ref
  *       data                    the bytes written so far; its mtime is the ingest's update time
- *       status                  what was declared: start time, total, expected digest, expiry, and the ref
- *       ref, startedat, total,  (read when there is no status file: the layout of stores before 2026-11-30,
- *       expected, expiry,        one file a field; updatedat counts when later than the data's mtime)
+ *       status                  the declaration where the file system refuses user attributes
+ *       ref, startedat, total,  (read when there is neither: the layout of stores before 2026-11-30, one file a
+ *       expected, expiry,        field; updatedat counts when later than the data's mtime)
  *       updatedat
  *     .tmp-&lt;random&gt;/          a finished ingest directory being removed; removed on open
  *   quarantine/

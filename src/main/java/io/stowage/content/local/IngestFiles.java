@@ -3,6 +3,7 @@ package io.stowage.content.local;
 import io.stowage.content.Digest;
 import io.stowage.content.Status;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryNotEmptyException;
@@ -14,27 +15,31 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.UserDefinedFileAttributeView;
 import java.time.Instant;
 import java.util.stream.Stream;
 
 /**
- * Reads and writes the files of one ingest directory (see {@link BlobPaths}): {@code data} and {@code status}, which
- * holds what was declared ({@link #STATUS}). Directories written by stores before 2026-11-30 hold one small file a
- * field instead; they are still read, and an update writes them a status file (which then wins). All methods block
- * on file I/O: call them on a bounded scheduler only. A directory whose essential files are missing, unreadable or
- * torn reads as {@code null} (broken), so the caller can start it afresh.
+ * Reads and writes the files of one ingest directory (see {@link BlobPaths}): {@code data}, and what was declared
+ * ({@link #format}) in the directory's extended attribute {@code user.stowage.ingest}, or where the file system
+ * refuses user attributes in a {@code status} file. Directories written by stores before 2026-11-30 hold one small
+ * file a field instead; they are still read, and an update gives them the attribute (which then wins). All methods
+ * block on file I/O: call them on a bounded scheduler only. A directory whose essential parts are missing,
+ * unreadable or torn reads as {@code null} (broken), so the caller can start it afresh.
+ *
+ * <p>Why an attribute: an ingest then costs two inodes (directory, data) and, once committed, frees one (the data
+ * becomes the blob), where a file a field cost up to six and freed five. On ext4 without a journal every new inode
+ * is searched past the inodes freed in the last minute, which made inode allocation a quarter of the server's CPU
+ * in 64 KiB uploads (benchmarks/README.md, profiling item 14); elsewhere it saves the system calls.
  */
 final class IngestFiles {
     static final String DATA = "data";
-    /**
-     * The declared fields, one {@code name=value} line each ({@code startedat}, then {@code total},
-     * {@code expected}, {@code expiry} when declared), then {@code ref=<n>}, a line feed and the ref's {@code n}
-     * UTF-8 bytes to the end of the file: a ref may hold any character, and a torn file is told by its length. One
-     * file rather than one a field: an ingest costs three inodes (directory, data, status) instead of up to six,
-     * which on a file system that allocates inodes slowly while many are freed (ext4 without a journal) is most of
-     * a small upload's time in the file system (benchmarks/README.md, profiling item 14).
-     */
+    /** The status file, where the directory cannot hold the attribute. */
     static final String STATUS = "status";
+    /** The user attribute (without its {@code user.} namespace) holding the declared fields. */
+    static final String ATTRIBUTE = "stowage.ingest";
+    /** Large enough for any status ({@link io.stowage.content.Refs#MAX_REF_BYTES} ref bytes and the fields). */
+    private static final int MAX_STATUS_BYTES = 4096;
     private static final String MAGIC = "stowage-ingest 1";
     // the layout before 2026-11-30, read only
     static final String REF = "ref";
@@ -51,13 +56,15 @@ final class IngestFiles {
 
     /** What an ingest directory says, or null when it is absent or broken. */
     static Status read(Path dir) {
-        byte[] status;
-        try {
-            status = Files.readAllBytes(dir.resolve(STATUS));
-        } catch (NoSuchFileException e) {
-            return readLegacy(dir);
-        } catch (IOException e) {
-            return null;
+        byte[] status = readAttribute(dir);
+        if (status == null) {
+            try {
+                status = Files.readAllBytes(dir.resolve(STATUS));
+            } catch (NoSuchFileException e) {
+                return readLegacy(dir);
+            } catch (IOException e) {
+                return null;
+            }
         }
         try {
             Declared d = parse(status);
@@ -162,7 +169,7 @@ final class IngestFiles {
      * caller's to check); a cheaper test than reading them, for a status known from this process's last close.
      */
     static boolean complete(Path dir) {
-        return Files.exists(dir.resolve(STATUS))
+        return readAttribute(dir) != null || Files.exists(dir.resolve(STATUS))
                 || Files.exists(dir.resolve(REF)) && Files.exists(dir.resolve(STARTED_AT));
     }
 
@@ -172,7 +179,7 @@ final class IngestFiles {
     }
 
     /**
-     * Creates a fresh ingest directory, replacing whatever was there: the empty data file first, the status file
+     * Creates a fresh ingest directory, replacing whatever was there: the empty data file first, the declaration
      * last, so that a crash in between leaves a directory that reads as broken (and is started afresh or removed
      * on open) rather than a half-declared ingest.
      */
@@ -188,18 +195,25 @@ final class IngestFiles {
         try {
             Files.createFile(dir.resolve(DATA));
             Files.setLastModifiedTime(dir.resolve(DATA), FileTime.from(startedAt));
-            Files.write(dir.resolve(STATUS), format(ref, startedAt, total, expected, expiry),
-                    StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            byte[] status = format(ref, startedAt, total, expected, expiry);
+            if (!writeAttribute(dir, status)) {
+                Files.write(dir.resolve(STATUS), status, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            }
         } catch (IOException | RuntimeException e) {
             wipe(dir);
             throw e;
         }
     }
 
-    /** Replaces the directory's status file atomically with these fields (the data file is left as it is). */
+    /** Replaces the directory's declaration atomically with these fields (the data file is left as it is). */
     static void update(Path dir, Status st) throws IOException {
+        byte[] status = format(st.ref(), st.startedAt(), st.total(), st.expected(), st.expiry());
+        if (writeAttribute(dir, status)) {
+            return;
+        }
+        removeAttribute(dir);
         Path tmp = dir.resolve("." + STATUS + ".tmp");
-        Files.write(tmp, format(st.ref(), st.startedAt(), st.total(), st.expected(), st.expiry()));
+        Files.write(tmp, status);
         Path target = dir.resolve(STATUS);
         try {
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -208,6 +222,61 @@ final class IngestFiles {
         }
     }
 
+    /**
+     * Sets the attribute (one system call: it replaces any earlier value atomically); false when the file system
+     * refuses it, or when {@code -Dstowage.ingestAttributes=false} asks for status files.
+     */
+    private static boolean writeAttribute(Path dir, byte[] status) {
+        if (!Boolean.parseBoolean(System.getProperty("stowage.ingestAttributes", "true"))) {
+            return false;
+        }
+        UserDefinedFileAttributeView view = Files.getFileAttributeView(dir, UserDefinedFileAttributeView.class);
+        if (view == null) {
+            return false;
+        }
+        try {
+            view.write(ATTRIBUTE, ByteBuffer.wrap(status));
+            return true;
+        } catch (IOException | UnsupportedOperationException e) {
+            return false;
+        }
+    }
+
+    /** The attribute's value, or null when it is absent or cannot be read. */
+    private static byte[] readAttribute(Path dir) {
+        UserDefinedFileAttributeView view = Files.getFileAttributeView(dir, UserDefinedFileAttributeView.class);
+        if (view == null) {
+            return null;
+        }
+        ByteBuffer buf = ByteBuffer.allocate(MAX_STATUS_BYTES);
+        try {
+            view.read(ATTRIBUTE, buf);
+        } catch (IOException | UnsupportedOperationException e) {
+            return null;
+        }
+        byte[] b = new byte[buf.flip().remaining()];
+        buf.get(b);
+        return b;
+    }
+
+    /** Removes a stale attribute before a status file takes over (best effort: absent is the usual case). */
+    private static void removeAttribute(Path dir) {
+        UserDefinedFileAttributeView view = Files.getFileAttributeView(dir, UserDefinedFileAttributeView.class);
+        if (view != null) {
+            try {
+                view.delete(ATTRIBUTE);
+            } catch (IOException | UnsupportedOperationException e) {
+                // absent, or no attributes here at all
+            }
+        }
+    }
+
+    /**
+     * The declared fields, one {@code name=value} line each after a first line naming the format
+     * ({@code startedat}, then {@code total}, {@code expected}, {@code expiry} when declared), then
+     * {@code ref=<n>}, a line feed and the ref's {@code n} UTF-8 bytes to the end: a ref may hold any character, and
+     * a torn value is told by its length.
+     */
     static byte[] format(String ref, Instant startedAt, long total, Digest expected, java.time.Duration expiry) {
         StringBuilder sb = new StringBuilder(MAGIC).append('\n');
         sb.append(STARTED_AT).append('=').append(startedAt).append('\n');

@@ -23,6 +23,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.AsynchronousFileChannel;
 import java.nio.channels.CompletionHandler;
 import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -882,10 +883,18 @@ public final class LocalContentStore implements ContentStore, RefLockEvents, Blo
     }
 
     /**
-     * Takes a finished ingest directory off its ref's path with one rename and removes its files in the
-     * background; a crash in between leaves a {@code .tmp-*} directory, which {@link #open} wipes.
+     * Takes a finished ingest directory off its ref's path: removed at once when the data was all it held (its
+     * declaration is an attribute of the directory, {@link IngestFiles}), else renamed away with one rename and its
+     * files removed in the background; a crash in between leaves a {@code .tmp-*} directory, which {@link #open}
+     * wipes.
      */
     private void discard(Path ingestDir) throws IOException {
+        try {
+            Files.delete(ingestDir);
+            return;
+        } catch (DirectoryNotEmptyException e) {
+            // a status file, or the files of the old layout
+        }
         Path trash = paths.ingestRoot().resolve(".tmp-" + UUID.randomUUID());
         Files.move(ingestDir, trash, StandardCopyOption.ATOMIC_MOVE);
         blocking.schedule(() -> {

@@ -82,7 +82,7 @@ class LocalStoreLayoutTest {
         w.close().block(T);
 
         Path dir = root.resolve("ingest").resolve(Digest.sha256(ref.getBytes(StandardCharsets.UTF_8)).hex());
-        assertThat(new String(Files.readAllBytes(dir.resolve("status")), StandardCharsets.UTF_8)).endsWith("\n" + ref);
+        assertThat(new String(declaration(dir), StandardCharsets.UTF_8)).endsWith("\n" + ref);
         assertThat(dir.resolve("data")).hasContent("hello");
         try (Stream<Path> all = Files.walk(root.getParent(), 1)) {
             assertThat(all).allMatch(p -> p.equals(root.getParent()) || p.startsWith(root)
@@ -136,7 +136,9 @@ class LocalStoreLayoutTest {
         w.write(Mono.just(ByteBuffer.wrap(new byte[100]))).block(T);
         w.close().block(T);
         Path dir = root.resolve("ingest").resolve(Digest.sha256("broken".getBytes(StandardCharsets.UTF_8)).hex());
-        Files.delete(dir.resolve("status"));
+        store.close();
+        undeclare(dir);
+        store = LocalContentStore.open(root);
 
         assertThatThrownBy(() -> store.status("broken").block(T))
                 .isInstanceOfSatisfying(ContentException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_FOUND));
@@ -158,11 +160,11 @@ class LocalStoreLayoutTest {
         // Simulate a crash: no close, the process state is gone; only the files remain.
         Path dir = root.resolve("ingest").resolve(Digest.sha256("crashy".getBytes(StandardCharsets.UTF_8)).hex());
         Path copy = Files.createTempDirectory("crash");
-        for (String f : new String[] {"data", "status"}) {
+        for (String f : new String[] {"data"}) {
             Files.copy(dir.resolve(f), copy.resolve(f));
         }
         store.close();
-        for (String f : new String[] {"data", "status"}) {
+        for (String f : new String[] {"data"}) {
             Files.copy(copy.resolve(f), dir.resolve(f), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         }
 
@@ -179,7 +181,7 @@ class LocalStoreLayoutTest {
     }
 
     @Test
-    void anIngestKeepsTwoFilesAndItsRefMayHoldAnyCharacter() throws Exception {
+    void anIngestKeepsOneFileItsDeclarationIsAnAttributeAndItsRefMayHoldAnyCharacter() throws Exception {
         store = LocalContentStore.open(root);
         String ref = "line one\nref=3\nstowage-ingest 1\n\u00e9";
         Writer w = store.writer(ref, 9000, null).block(T);
@@ -187,8 +189,9 @@ class LocalStoreLayoutTest {
         w.close().block(T);
         Path dir = root.resolve("ingest").resolve(Digest.sha256(ref.getBytes(StandardCharsets.UTF_8)).hex());
         try (Stream<Path> files = Files.list(dir)) {
-            assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("data", "status");
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactly("data");
         }
+        assertThat(attributes(dir).list()).containsExactly(IngestFiles.ATTRIBUTE);
         Status closed = store.status(ref).block(T);
         assertThat(closed.updatedAt()).isEqualTo(Files.getLastModifiedTime(dir.resolve("data")).toInstant());
         store.close();
@@ -198,25 +201,84 @@ class LocalStoreLayoutTest {
         assertThat(read.ref()).isEqualTo(ref);
         assertThat(read.offset()).isEqualTo(3000);
         assertThat(read.total()).isEqualTo(9000);
+        byte[] rest = random(6000, 8);
+        Writer again = store.writer(ref, 0, null).block(T);
+        again.write(3000, Mono.just(ByteBuffer.wrap(rest))).block(T);
+        again.commit(0, null, Map.of()).block(T);
+        assertThat(dir).as("a committed ingest's directory is removed with its data gone").doesNotExist();
     }
 
     @Test
-    void aTornStatusFileMakesTheIngestBroken() throws Exception {
+    void whereAttributesAreRefusedTheDeclarationIsAStatusFileAndALaterAttributeWins() throws Exception {
+        store = LocalContentStore.open(root);
+        Path dir = root.resolve("ingest").resolve(Digest.sha256("plain".getBytes(StandardCharsets.UTF_8)).hex());
+        byte[] data = random(4000, 9);
+        System.setProperty("stowage.ingestAttributes", "false");
+        try {
+            Writer w = store.writer("plain", 4000, null).block(T);
+            w.write(Mono.just(ByteBuffer.wrap(data, 0, 1000))).block(T);
+            w.close().block(T);
+        } finally {
+            System.clearProperty("stowage.ingestAttributes");
+        }
+        assertThat(dir.resolve("status")).exists();
+        assertThat(attributes(dir).list()).isEmpty();
+        store.close();
+        store = LocalContentStore.open(root);
+        assertThat(store.status("plain").block(T).total()).isEqualTo(4000);
+
+        Writer w = store.writer("plain", 0, Digest.sha256(data)).block(T);
+        assertThat(attributes(dir).list()).as("the changed declaration").containsExactly(IngestFiles.ATTRIBUTE);
+        assertThat(w.status().block(T).expected()).isEqualTo(Digest.sha256(data));
+        w.close().block(T);
+        store.close();
+        store = LocalContentStore.open(root);
+        Status st = store.status("plain").block(T);
+        assertThat(st.expected()).isEqualTo(Digest.sha256(data));
+        assertThat(st.total()).isEqualTo(4000);
+        Writer last = store.writer("plain", 0, null).block(T);
+        last.write(1000, Mono.just(ByteBuffer.wrap(data, 1000, 3000))).block(T);
+        assertThat(last.commit(0, null, Map.of()).block(T).digest()).isEqualTo(Digest.sha256(data));
+        assertThat(dir).doesNotExist();
+    }
+
+    @Test
+    void aTornDeclarationMakesTheIngestBroken() throws Exception {
         store = LocalContentStore.open(root);
         Writer w = store.writer("torn", 0, null).block(T);
         w.write(Mono.just(ByteBuffer.wrap(random(100, 1)))).block(T);
         w.close().block(T);
-        Path status = root.resolve("ingest").resolve(Digest.sha256("torn".getBytes(StandardCharsets.UTF_8)).hex())
-                .resolve("status");
+        Path dir = root.resolve("ingest").resolve(Digest.sha256("torn".getBytes(StandardCharsets.UTF_8)).hex());
         store.close();
-        // as a crash while the status file was being written leaves it
-        byte[] b = Files.readAllBytes(status);
-        Files.write(status, java.util.Arrays.copyOf(b, b.length - 1));
+        // as a crash while the declaration was being written could leave it
+        byte[] b = declaration(dir);
+        attributes(dir).write(IngestFiles.ATTRIBUTE, ByteBuffer.wrap(java.util.Arrays.copyOf(b, b.length - 1)));
         store = LocalContentStore.open(root);
 
         assertThatThrownBy(() -> store.status("torn").block(T))
                 .isInstanceOfSatisfying(ContentException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_FOUND));
         assertThat(store.writer("torn", 0, null).block(T).status().block(T).offset()).isZero();
+    }
+
+    private static java.nio.file.attribute.UserDefinedFileAttributeView attributes(Path dir) {
+        return Files.getFileAttributeView(dir, java.nio.file.attribute.UserDefinedFileAttributeView.class);
+    }
+
+    /** The ingest directory's declaration: its attribute, else its status file. */
+    private static byte[] declaration(Path dir) throws Exception {
+        if (attributes(dir).list().contains(IngestFiles.ATTRIBUTE)) {
+            ByteBuffer buf = ByteBuffer.allocate(attributes(dir).size(IngestFiles.ATTRIBUTE));
+            attributes(dir).read(IngestFiles.ATTRIBUTE, buf);
+            return buf.array();
+        }
+        return Files.readAllBytes(dir.resolve("status"));
+    }
+
+    private static void undeclare(Path dir) throws Exception {
+        if (attributes(dir).list().contains(IngestFiles.ATTRIBUTE)) {
+            attributes(dir).delete(IngestFiles.ATTRIBUTE);
+        }
+        Files.deleteIfExists(dir.resolve("status"));
     }
 
     @Test
@@ -232,7 +294,7 @@ class LocalStoreLayoutTest {
         // the directory as stores before 2026-11-30 left it: a file a field, and an updatedat (before 2026-11-29)
         // later than the data file's mtime, which wins
         Path dir = root.resolve("ingest").resolve(Digest.sha256("legacy".getBytes(StandardCharsets.UTF_8)).hex());
-        Files.delete(dir.resolve("status"));
+        undeclare(dir);
         java.time.Instant later = closed.updatedAt().plusSeconds(3600);
         Files.writeString(dir.resolve("ref"), "legacy");
         Files.writeString(dir.resolve("startedat"), closed.startedAt().toString());
@@ -246,7 +308,8 @@ class LocalStoreLayoutTest {
         assertThat(legacy.total()).isEqualTo(5000);
 
         Writer resumed = store.writer("legacy", 0, Digest.sha256(data)).block(T);
-        assertThat(dir.resolve("status")).as("a changed declaration is written in the new layout").exists();
+        assertThat(attributes(dir).list()).as("a changed declaration is written in the new layout")
+                .containsExactly(IngestFiles.ATTRIBUTE);
         Status st = resumed.status().block(T);
         assertThat(st.total()).isEqualTo(5000);
         assertThat(st.expected()).isEqualTo(Digest.sha256(data));
