@@ -59,6 +59,16 @@ final class ServerProcess implements AutoCloseable {
         cmd.addAll(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx256m", "-Xss512k",
                 "-XX:+AllowRedefinitionToAddDeleteMethods", "-Dio.netty.leakDetection.level=simple",
                 "-cp", System.getProperty("java.class.path")));
+        // a killed JVM leaves its temporary files (SQLite's native library, BlockHound's agent jar) behind: in the
+        // build directory, which mvn clean empties, rather than in /tmp, which nothing does (nor on a small file
+        // system a test mounted for the root)
+        Path tmp = Path.of("target", "child-jvm-tmp").toAbsolutePath();
+        try {
+            java.nio.file.Files.createDirectories(tmp);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + tmp, e);
+        }
+        cmd.add("-Djava.io.tmpdir=" + tmp);
         cmd.addAll(jvmOptions);
         cmd.add(BlockHoundServe.class.getName());
         cmd.addAll(List.of("serve", "--listen", "127.0.0.1:0", "--root", root.toString()));

@@ -27,7 +27,10 @@ class KillResumeTest extends RegistryTestBase {
         Path root = tmp.resolve("killed");
 
         String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process child = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"),
+        // the killed child's temporary files (SQLite's native library) stay in the test's directory
+        java.nio.file.Files.createDirectories(tmp.resolve("jvm-tmp"));
+        Process child = new ProcessBuilder(javaBin, "-Djava.io.tmpdir=" + tmp.resolve("jvm-tmp"),
+                "-cp", System.getProperty("java.class.path"),
                 PullMain.class.getName(), root.toString(), viaRelay.toString())
                 .redirectErrorStream(true).redirectOutput(tmp.resolve("child.log").toFile()).start();
         try {

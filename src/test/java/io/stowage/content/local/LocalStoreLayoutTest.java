@@ -132,10 +132,7 @@ class LocalStoreLayoutTest {
     @Test
     void brokenIngestDirectoryIsTreatedAsAFreshIngest() throws Exception {
         store = LocalContentStore.open(root);
-        Writer w = store.writer("broken", 0, null).block(T);
-        w.write(Mono.just(ByteBuffer.wrap(new byte[100]))).block(T);
-        w.close().block(T);
-        Path dir = root.resolve("ingest").resolve(Digest.sha256("broken".getBytes(StandardCharsets.UTF_8)).hex());
+        Path dir = closedIngest("broken", 0, new byte[100], 100);
         store.close();
         undeclare(dir);
         store = LocalContentStore.open(root);
@@ -184,10 +181,7 @@ class LocalStoreLayoutTest {
     void anIngestKeepsOneFileItsDeclarationIsAnAttributeAndItsRefMayHoldAnyCharacter() throws Exception {
         store = LocalContentStore.open(root);
         String ref = "line one\nref=3\nstowage-ingest 1\n\u00e9";
-        Writer w = store.writer(ref, 9000, null).block(T);
-        w.write(Mono.just(ByteBuffer.wrap(random(3000, 6)))).block(T);
-        w.close().block(T);
-        Path dir = root.resolve("ingest").resolve(Digest.sha256(ref.getBytes(StandardCharsets.UTF_8)).hex());
+        Path dir = closedIngest(ref, 9000, random(3000, 6), 3000);
         try (Stream<Path> files = Files.list(dir)) {
             assertThat(files.map(p -> p.getFileName().toString())).containsExactly("data");
         }
@@ -211,13 +205,11 @@ class LocalStoreLayoutTest {
     @Test
     void whereAttributesAreRefusedTheDeclarationIsAStatusFileAndALaterAttributeWins() throws Exception {
         store = LocalContentStore.open(root);
-        Path dir = root.resolve("ingest").resolve(Digest.sha256("plain".getBytes(StandardCharsets.UTF_8)).hex());
         byte[] data = random(4000, 9);
+        Path dir;
         System.setProperty("stowage.ingestAttributes", "false");
         try {
-            Writer w = store.writer("plain", 4000, null).block(T);
-            w.write(Mono.just(ByteBuffer.wrap(data, 0, 1000))).block(T);
-            w.close().block(T);
+            dir = closedIngest("plain", 4000, data, 1000);
         } finally {
             System.clearProperty("stowage.ingestAttributes");
         }
@@ -245,10 +237,7 @@ class LocalStoreLayoutTest {
     @Test
     void aTornDeclarationMakesTheIngestBroken() throws Exception {
         store = LocalContentStore.open(root);
-        Writer w = store.writer("torn", 0, null).block(T);
-        w.write(Mono.just(ByteBuffer.wrap(random(100, 1)))).block(T);
-        w.close().block(T);
-        Path dir = root.resolve("ingest").resolve(Digest.sha256("torn".getBytes(StandardCharsets.UTF_8)).hex());
+        Path dir = closedIngest("torn", 0, random(100, 1), 100);
         store.close();
         // as a crash while the declaration was being written could leave it
         byte[] b = declaration(dir);
@@ -258,6 +247,14 @@ class LocalStoreLayoutTest {
         assertThatThrownBy(() -> store.status("torn").block(T))
                 .isInstanceOfSatisfying(ContentException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_FOUND));
         assertThat(store.writer("torn", 0, null).block(T).status().block(T).offset()).isZero();
+    }
+
+    /** Writes the first {@code len} bytes of {@code data} to a new ingest, closes it and returns its directory. */
+    private Path closedIngest(String ref, long total, byte[] data, int len) {
+        Writer w = store.writer(ref, total, null).block(T);
+        w.write(Mono.just(ByteBuffer.wrap(data, 0, len))).block(T);
+        w.close().block(T);
+        return root.resolve("ingest").resolve(Digest.sha256(ref.getBytes(StandardCharsets.UTF_8)).hex());
     }
 
     private static java.nio.file.attribute.UserDefinedFileAttributeView attributes(Path dir) {
@@ -285,15 +282,12 @@ class LocalStoreLayoutTest {
     void aDirectoryOfTheOldLayoutIsReadResumedAndUpgradedWhenItsDeclarationChanges() throws Exception {
         store = LocalContentStore.open(root);
         byte[] data = random(5000, 7);
-        Writer w = store.writer("legacy", 0, null).block(T);
-        w.write(Mono.just(ByteBuffer.wrap(data, 0, 3000))).block(T);
-        w.close().block(T);
+        Path dir = closedIngest("legacy", 0, data, 3000);
         Status closed = store.status("legacy").block(T);
         store.close();
 
         // the directory as stores before 2026-11-30 left it: a file a field, and an updatedat (before 2026-11-29)
         // later than the data file's mtime, which wins
-        Path dir = root.resolve("ingest").resolve(Digest.sha256("legacy".getBytes(StandardCharsets.UTF_8)).hex());
         undeclare(dir);
         java.time.Instant later = closed.updatedAt().plusSeconds(3600);
         Files.writeString(dir.resolve("ref"), "legacy");
