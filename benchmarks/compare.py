@@ -157,7 +157,10 @@ def main(out):
     spec = [
         ("mono", "OCI upload, monolithic POST+PUT", "MB/s", "≥ 1.5", lambda x: x >= 1.5),
         ("chunked", "OCI upload, chunked PATCH 8 MiB", "MB/s", "≥ 1.5", lambda x: x >= 1.5),
-        ("small_up", "64 KiB uploads, 8 curl in parallel", "blobs/s", "≥ 3", lambda x: x >= 3),
+        # a curl process per upload caps both servers near the same rate (issue 6: "no client that caps the
+        # server"); the 64 KiB upload target is read from the wrk and UploadLoad rows
+        ("small_up", "64 KiB uploads, 8 curl in parallel (a process per upload: client-bound)", "blobs/s",
+         "(none: see the wrk rows)", None),
         ("get1", "256 MiB GET, 1 connection (curl)", "MB/s", "≥ 1.0", lambda x: x >= 1.0),
         ("get16", "256 MiB GET, 16 connections (wrk)", "MB/s", "≥ 1.0", lambda x: x >= 1.0),
         ("get64", "256 MiB GET, 64 connections (wrk)", "MB/s", "(none)", None),
