@@ -157,14 +157,10 @@ class LocalStoreLayoutTest {
         w.write(Mono.just(ByteBuffer.wrap(data, 0, 20_000))).block(T);
         // Simulate a crash: no close, the process state is gone; only the files remain.
         Path dir = root.resolve("ingest").resolve(Digest.sha256("crashy".getBytes(StandardCharsets.UTF_8)).hex());
-        Path copy = Files.createTempDirectory("crash");
-        for (String f : new String[] {"data"}) {
-            Files.copy(dir.resolve(f), copy.resolve(f));
-        }
+        Path copy = Files.createTempDirectory(root, "crash").resolve("data");
+        Files.copy(dir.resolve("data"), copy);
         store.close();
-        for (String f : new String[] {"data"}) {
-            Files.copy(copy.resolve(f), dir.resolve(f), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        }
+        Files.copy(copy, dir.resolve("data"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
 
         store = LocalContentStore.open(root);
         Writer resumed = store.writer("crashy", 0, null).block(T);
