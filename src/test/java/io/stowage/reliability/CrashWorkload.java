@@ -2,9 +2,9 @@ package io.stowage.reliability;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.stowage.content.Digest;
+import io.stowage.content.local.IngestDirs;
 import io.stowage.reliability.BlobPlan.Presence;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -323,7 +323,7 @@ final class CrashWorkload {
             try (Stream<Path> dirs = Files.list(ingest)) {
                 for (Path d : (Iterable<Path>) dirs::iterator) {
                     String ref = d.getFileName().toString().startsWith(".") || !Files.exists(d.resolve("data"))
-                            ? null : ingestRef(d);
+                            ? null : IngestDirs.ref(d);
                     if (ref == null) {
                         continue;   // being created, or broken: removed when the store opens
                     }
@@ -425,32 +425,5 @@ final class CrashWorkload {
         if (!ok) {
             throw new AssertionError(what);
         }
-    }
-
-    /**
-     * The ref in an ingest directory's declaration (its attribute {@code user.stowage.ingest}, else its status
-     * file: the ref's byte count on the line {@code ref=N}, then its bytes to the end), or null when there is none
-     * or it is torn. Read here rather than through the store, which is closed.
-     */
-    private static String ingestRef(Path dir) throws IOException {
-        var view = Files.getFileAttributeView(dir, java.nio.file.attribute.UserDefinedFileAttributeView.class);
-        byte[] b;
-        if (view.list().contains("stowage.ingest")) {
-            java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(view.size("stowage.ingest"));
-            view.read("stowage.ingest", buf);
-            b = buf.array();
-        } else if (Files.exists(dir.resolve("status"))) {
-            b = Files.readAllBytes(dir.resolve("status"));
-        } else {
-            return null;
-        }
-        String text = new String(b, StandardCharsets.ISO_8859_1);
-        int at = text.indexOf("\nref=") + 1;
-        int nl = at > 0 ? text.indexOf('\n', at) : -1;
-        if (nl < 0) {
-            return null;
-        }
-        int n = Integer.parseInt(text.substring(at + 4, nl));
-        return n == b.length - nl - 1 ? new String(b, nl + 1, n, StandardCharsets.UTF_8) : null;
     }
 }
