@@ -795,8 +795,12 @@ public final class LocalContentStore implements ContentStore, RefLockEvents, Blo
      * absent) and the ingest's essential files say nothing changed since; else null. Blocking.
      */
     private ClosedIngests.Closed closedMatching(String ref, Path dir, BasicFileAttributes data) {
-        return data == null || !IngestFiles.complete(dir) ? null
-                : closedIngests.get(ref, data.size(), data.lastModifiedTime());
+        if (data == null) {
+            return null;
+        }
+        // memory first: on a miss the caller reads the directory anyway, so checking it here would read it twice
+        ClosedIngests.Closed known = closedIngests.get(ref, data.size(), data.lastModifiedTime());
+        return known != null && IngestFiles.complete(dir) ? known : null;
     }
 
     /** The attributes of an ingest's data file, or null when there is none. Blocking. */
