@@ -77,9 +77,41 @@ final class RegistryTables {
     }
 
     Mono<Void> linkBlob(String name, Digest digest) {
+        return addLink(name, digest).then();
+    }
+
+    /** What {@link #addLink} added: the link, the repository, or neither (both were there). */
+    record Added(String name, Digest digest, boolean link, boolean repository) {
+    }
+
+    /** Links a blob, creating the repository when missing, and says what was new. */
+    Mono<Added> addLink(String name, Digest digest) {
         return db.transaction(c -> {
-            ensureRepository(c, name);
-            link(c, name, digest);
+            boolean repository = ensureRepository(c, name);
+            boolean link = link(c, name, digest);
+            return new Added(name, digest, link, repository);
+        });
+    }
+
+    /**
+     * Takes back what {@link #addLink} added: the link if it was new, then the repository if it was new and
+     * nothing else is in it now.
+     */
+    Mono<Void> takeBack(Added added) {
+        if (!added.link() && !added.repository()) {
+            return Mono.empty();
+        }
+        return db.transaction(c -> {
+            if (added.link()) {
+                update(c, "DELETE FROM registry_blob_links WHERE repository = ? AND digest = ?", added.name(),
+                        added.digest().toString());
+            }
+            if (added.repository()
+                    && !exists(c, "SELECT 1 FROM registry_blob_links WHERE repository = ?", added.name())
+                    && !exists(c, "SELECT 1 FROM registry_manifests WHERE repository = ?", added.name())
+                    && !exists(c, "SELECT 1 FROM registry_tags WHERE repository = ?", added.name())) {
+                update(c, "DELETE FROM registry_repositories WHERE name = ?", added.name());
+            }
             return Boolean.TRUE;
         }).then();
     }
@@ -247,13 +279,16 @@ final class RegistryTables {
 
     // ---- helpers, on the database thread
 
-    private static void ensureRepository(Connection c, String name) throws SQLException {
-        update(c, "INSERT OR IGNORE INTO registry_repositories (name, created_at) VALUES (?, ?)", name, now());
+    /** True when the repository is new. */
+    private static boolean ensureRepository(Connection c, String name) throws SQLException {
+        return update(c, "INSERT OR IGNORE INTO registry_repositories (name, created_at) VALUES (?, ?)", name,
+                now()) > 0;
     }
 
-    private static void link(Connection c, String name, Digest digest) throws SQLException {
-        update(c, "INSERT OR IGNORE INTO registry_blob_links (repository, digest, linked_at) VALUES (?, ?, ?)",
-                name, digest.toString(), now());
+    /** True when the link is new. */
+    private static boolean link(Connection c, String name, Digest digest) throws SQLException {
+        return update(c, "INSERT OR IGNORE INTO registry_blob_links (repository, digest, linked_at) VALUES (?, ?, ?)",
+                name, digest.toString(), now()) > 0;
     }
 
     private static Optional<ManifestRecord> one(Connection c, String sql, Object... args) throws SQLException {

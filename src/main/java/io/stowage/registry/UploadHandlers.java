@@ -91,14 +91,18 @@ final class UploadHandlers {
     }
 
     /**
-     * After an upload found its blob already stored and linked it: still there? Checked after the link, so that
-     * garbage collection cannot remove it unseen in between; when it is gone the upload fails and the client
-     * uploads again.
+     * Runs {@code completion} (which commits the upload, or finds the blob stored already) with the blob linked
+     * into the repository first. Garbage collection re-checks links in the transaction that deletes a blob, so a
+     * blob the completion finds present after the link stays; finding it first and linking after could link a
+     * blob deleted in between, losing the upload. When the completion fails, what the link added is taken back.
      */
-    private Mono<Void> stillPresent(String name, Digest digest) {
-        return present(digest).flatMap(there -> there ? Mono.<Void>empty()
-                : tables.unlinkBlob(name, digest).then(Mono.error(RegistryError.BLOB_UPLOAD_INVALID.withDetail(
-                        "blob " + digest + " was removed while the upload completed; upload it again"))));
+    private Mono<Void> linkedFirst(String name, Digest digest, Mono<Void> completion) {
+        return tables.addLink(name, digest).flatMap(added -> completion.onErrorResume(e -> tables.takeBack(added)
+                .onErrorResume(t -> {
+                    e.addSuppressed(t);
+                    return Mono.empty();
+                })
+                .then(Mono.error(e))));
     }
 
     private Mono<Void> newSession(Exchange x, String name) {
@@ -110,14 +114,13 @@ final class UploadHandlers {
     }
 
     private Mono<Void> monolithic(Exchange x, String name, Digest digest) {
-        return tables.createUpload(name).flatMap(id -> withWriter(id, digest,
-                        w -> w.write(0, x.body()).then(commit(w, digest)))
-                .onErrorResume(e -> ContentException.is(e, ErrorCode.ALREADY_EXISTS), e -> x.drain())
+        return tables.createUpload(name).flatMap(id -> linkedFirst(name, digest,
+                        withWriter(id, digest, w -> w.write(0, x.body()).then(commit(w, digest)))
+                                .onErrorResume(e -> ContentException.is(e, ErrorCode.ALREADY_EXISTS), e -> x.drain()))
                 .onErrorResume(e -> store.abort(ref(id)).onErrorResume(ignored -> Mono.empty())
                         .then(tables.deleteUpload(id))
                         .then(Mono.error(e)))
                 .then(tables.completeUpload(id, name, digest))
-                .then(stillPresent(name, digest))
                 .then(created(x, name, digest)));
     }
 
@@ -136,10 +139,10 @@ final class UploadHandlers {
         Digest digest = Names.digest(d);
         Ranges.Chunk chunk = chunk(x);
         return session(name, id)
-                .then(withWriter(id, digest, w -> writeChunk(x, w, name, id, chunk).then(commit(w, digest))))
-                .onErrorResume(e -> ContentException.is(e, ErrorCode.ALREADY_EXISTS), e -> x.drain())
+                .then(linkedFirst(name, digest,
+                        withWriter(id, digest, w -> writeChunk(x, w, name, id, chunk).then(commit(w, digest)))
+                                .onErrorResume(e -> ContentException.is(e, ErrorCode.ALREADY_EXISTS), e -> x.drain())))
                 .then(tables.completeUpload(id, name, digest))
-                .then(stillPresent(name, digest))
                 .then(created(x, name, digest));
     }
 

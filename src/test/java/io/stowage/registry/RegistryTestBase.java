@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
+import io.stowage.content.ContentStore;
 import io.stowage.content.Digest;
 import io.stowage.content.local.LocalContentStore;
 import io.stowage.metadata.MetadataDb;
@@ -46,6 +47,11 @@ abstract class RegistryTestBase {
         return RegistryOptions.defaults();
     }
 
+    /** The store the registry serves; tests wrap {@link #store} here to step into its calls. */
+    ContentStore served() {
+        return store;
+    }
+
     @BeforeEach
     void startRegistry() {
         start();
@@ -55,7 +61,7 @@ abstract class RegistryTestBase {
     void start() {
         db = MetadataDb.open(root.resolve("metadata.db"));
         store = LocalContentStore.open(root, Schedulers.boundedElastic(), db);
-        RegistryRoutes routes = RegistryRoutes.of(store, db, options());
+        RegistryRoutes routes = RegistryRoutes.of(served(), db, options());
         server = StowageServer.start(ServerOptions.defaults().withPort(0), List.of(routes));
         client = HttpClient.create().baseUrl(server.uri().toString());
     }

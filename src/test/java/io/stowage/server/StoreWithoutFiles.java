@@ -1,6 +1,7 @@
 package io.stowage.server;
 
 import io.stowage.content.ContentStore;
+import io.stowage.content.DelegatingStore;
 import io.stowage.content.Digest;
 import io.stowage.content.Info;
 import io.stowage.content.Status;
@@ -18,11 +19,9 @@ import reactor.core.publisher.Mono;
  * whose blobs vanish between {@code info} and {@code read}, and one that only offers its files ({@code read}
  * fails).
  */
-class StoreWithoutFiles implements ContentStore {
-    final ContentStore d;
-
+class StoreWithoutFiles extends DelegatingStore {
     StoreWithoutFiles(ContentStore d) {
-        this.d = d;
+        super(d);
     }
 
     static ContentStore wrap(ContentStore d) {
@@ -59,55 +58,5 @@ class StoreWithoutFiles implements ContentStore {
         public Flux<ByteBuffer> read(Digest digest, long offset, long length) {
             return Flux.error(new AssertionError("read() called: the file should have been sent"));
         }
-    }
-
-    @Override
-    public Flux<ByteBuffer> read(Digest digest, long offset, long length) {
-        return d.read(digest, offset, length);
-    }
-
-    @Override
-    public Mono<Info> info(Digest digest) {
-        return d.info(digest);
-    }
-
-    @Override
-    public Mono<Info> update(Info info, String... fieldpaths) {
-        return d.update(info, fieldpaths);
-    }
-
-    @Override
-    public Flux<Info> walk(List<String> filters) {
-        return d.walk(filters);
-    }
-
-    @Override
-    public Mono<Void> delete(Digest digest) {
-        return d.delete(digest);
-    }
-
-    @Override
-    public Mono<Status> status(String ref) {
-        return d.status(ref);
-    }
-
-    @Override
-    public Flux<Status> listStatuses(List<String> filters) {
-        return d.listStatuses(filters);
-    }
-
-    @Override
-    public Mono<Void> abort(String ref) {
-        return d.abort(ref);
-    }
-
-    @Override
-    public Mono<Writer> writer(String ref, long total, Digest expected) {
-        return d.writer(ref, total, expected);
-    }
-
-    @Override
-    public void close() {
-        // the wrapped store is closed by its owner
     }
 }
