@@ -115,8 +115,13 @@ final class LocalWriter implements Writer {
     /** Bytes landed since the last background writeback was started; guarded by {@code this}. */
     private long sinceWriteback;
     private final AtomicBoolean writebackRunning = new AtomicBoolean();
-    /** Serialises the background forces with the force and close at commit. */
+    /** Serialises the background forces with the force and close at commit; taken before {@code this}. */
     private final Object forceLock = new Object();
+    /** The generation and length a background force has made durable; guarded by forceLock. */
+    private Generation durableGen;
+    private long durableEnd;
+    /** Whether the commit had to force the file itself (for tests); guarded by forceLock. */
+    private boolean forcedAtCommit;
 
     // ---- what live readers ({@link LiveRead}) follow; guarded by this
     /** Where a live reader stands with this writer: the generation (bumped by each reset), offset and phase. */
@@ -395,6 +400,9 @@ final class LocalWriter implements Writer {
                 target.write(data, at, null, this);
             } else {
                 writesDone();
+                if (buffered > 0) {
+                    startWritebackIfLast(g, pos + n);
+                }
                 partDone(null);
             }
         }
@@ -449,16 +457,43 @@ final class LocalWriter implements Writer {
     /** Called under this writer's monitor when a chunk has landed; never blocks. */
     private void startWritebackIfDue(int n, long offset) {
         sinceWriteback += n;
-        if (sinceWriteback < WRITEBACK_EVERY || offset > WRITEBACK_UNTIL
-                || !writebackRunning.compareAndSet(false, true)) {
+        if (sinceWriteback < WRITEBACK_EVERY || offset > WRITEBACK_UNTIL) {
             return;
         }
-        sinceWriteback = 0;
+        startWriteback(gen, offset);
+    }
+
+    /**
+     * Called when the file writes of a chunk ending at {@code end} are done, possibly before its hash: when that is
+     * the declared total, the disk starts writing the last bytes while the hash catches up, and the force at commit
+     * finds them written. Never blocks.
+     */
+    private void startWritebackIfLast(Generation g, long end) {
+        synchronized (this) {
+            if (gen != g || total <= 0 || end != total) {
+                return;
+            }
+        }
+        startWriteback(g, end);
+    }
+
+    /** Forces the file in the background; when that succeeds, the first {@code end} bytes of {@code g} are durable. */
+    private void startWriteback(Generation g, long end) {
+        if (!writebackRunning.compareAndSet(false, true)) {
+            return;
+        }
+        synchronized (this) {
+            sinceWriteback = 0;
+        }
         store.blocking().schedule(() -> {
             try {
                 synchronized (forceLock) {
                     if (channel.isOpen()) {
                         channel.force(false);
+                        if (durableGen != g || end >= durableEnd) {
+                            durableGen = g;
+                            durableEnd = end;
+                        }
                     }
                 }
             } catch (IOException e) {
@@ -503,7 +538,11 @@ final class LocalWriter implements Writer {
     /** After a failed write: cut the file back to what is known to be written and rehash it. */
     private Mono<Void> resync(Generation g) {
         return Mono.<Void>fromCallable(() -> {
-            channel.truncate(g.offset);
+            synchronized (forceLock) {
+                // a background force may have covered bytes the failed write replaced; the truncation is new
+                durableGen = null;
+                channel.truncate(g.offset);
+            }
             MessageDigest md = store.hashFile(dir.resolve(IngestFiles.DATA), g.offset, algorithm);
             synchronized (g) {
                 g.md = md;
@@ -616,6 +655,24 @@ final class LocalWriter implements Writer {
         });
     }
 
+    /** Bytes of the current data a background force has made durable, 0 when none (for tests). */
+    long durableBytes() {
+        Generation g;
+        synchronized (this) {
+            g = gen;
+        }
+        synchronized (forceLock) {
+            return durableGen == g ? durableEnd : 0;
+        }
+    }
+
+    /** Whether the commit forced the file itself rather than find it durable (for tests). */
+    boolean forcedAtCommit() {
+        synchronized (forceLock) {
+            return forcedAtCommit;
+        }
+    }
+
     // ---- live readers
 
     /** The data file of this ingest (renamed to the blob on commit: an open channel stays valid). */
@@ -690,19 +747,24 @@ final class LocalWriter implements Writer {
 
     /** Runs on the blocking scheduler: sync, check, then publish the data under its digest. */
     private Info verifyAndPublish(long size, Digest expectedDigest, Map<String, String> labels) throws Exception {
+        Generation g;
         long written;
         Digest actual;
         long declaredTotal;
         Digest declared;
         synchronized (this) {
-            written = gen.offset;
+            g = gen;
+            written = g.offset;
             declaredTotal = total;
             declared = expected;
         }
         actual = currentDigest();
         synchronized (forceLock) {
             try {
-                channel.force(false);
+                if (durableGen != g || durableEnd != written) {
+                    forcedAtCommit = true;
+                    channel.force(false);
+                }
             } finally {
                 closeChannels();
             }
@@ -725,6 +787,7 @@ final class LocalWriter implements Writer {
         }
         return info;
     }
+
 
     private void closeChannels() throws IOException {
         try {
