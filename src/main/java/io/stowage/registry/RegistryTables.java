@@ -9,8 +9,10 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -54,6 +56,8 @@ final class RegistryTables {
     }
 
     private final MetadataDb db;
+    /** Link holds by repository and digest; touched only on the database thread. */
+    private final Map<LinkKey, LinkHolds> holds = new HashMap<>();
 
     private RegistryTables(MetadataDb db) {
         this.db = db;
@@ -77,43 +81,103 @@ final class RegistryTables {
     }
 
     Mono<Void> linkBlob(String name, Digest digest) {
-        return addLink(name, digest).then();
-    }
-
-    /** What {@link #addLink} added: the link, the repository, or neither (both were there). */
-    record Added(String name, Digest digest, boolean link, boolean repository) {
-    }
-
-    /** Links a blob, creating the repository when missing, and says what was new. */
-    Mono<Added> addLink(String name, Digest digest) {
         return db.transaction(c -> {
-            boolean repository = ensureRepository(c, name);
-            boolean link = link(c, name, digest);
-            return new Added(name, digest, link, repository);
-        });
+            ensureRepository(c, name);
+            link(c, name, digest);
+            return Boolean.TRUE;
+        }).then();
     }
 
     /**
-     * Takes back what {@link #addLink} added: the link if it was new, then the repository if it was new and
-     * nothing else is in it now.
+     * An upload's hold on a blob link, from before its completion commits or finds the blob until it is kept
+     * ({@link #completeUpload}, {@link #keep}) or released ({@link #release}). Used only on the database thread.
      */
-    Mono<Void> takeBack(Added added) {
-        if (!added.link() && !added.repository()) {
-            return Mono.empty();
+    static final class Hold {
+        private final LinkKey key;
+        private boolean released;
+
+        private Hold(LinkKey key) {
+            this.key = key;
         }
+    }
+
+    private record LinkKey(String name, Digest digest) {
+    }
+
+    /** The holds on one link: how many, whether they created the link or the repository, whether one kept it. */
+    private static final class LinkHolds {
+        int count;
+        boolean createdLink;
+        boolean createdRepository;
+        boolean kept;
+    }
+
+    /**
+     * Links a blob (creating the repository when missing) ahead of an upload's completion and holds the link. When
+     * the last hold on it is released and none kept it, what the holds created is taken back: the link, and the
+     * repository when nothing else is in it. So a failed completion leaves nothing behind, and cannot take away a
+     * link another upload of the same blob still needs or has completed.
+     */
+    Mono<Hold> hold(String name, Digest digest) {
         return db.transaction(c -> {
-            if (added.link()) {
-                update(c, "DELETE FROM registry_blob_links WHERE repository = ? AND digest = ?", added.name(),
-                        added.digest().toString());
-            }
-            if (added.repository()
-                    && !exists(c, "SELECT 1 FROM registry_blob_links WHERE repository = ?", added.name())
-                    && !exists(c, "SELECT 1 FROM registry_manifests WHERE repository = ?", added.name())
-                    && !exists(c, "SELECT 1 FROM registry_tags WHERE repository = ?", added.name())) {
-                update(c, "DELETE FROM registry_repositories WHERE name = ?", added.name());
-            }
+            boolean repository = ensureRepository(c, name);
+            boolean link = link(c, name, digest);
+            LinkKey key = new LinkKey(name, digest);
+            LinkHolds h = holds.computeIfAbsent(key, k -> new LinkHolds());
+            h.count++;
+            h.createdLink |= link;
+            h.createdRepository |= repository;
+            return new Hold(key);
+        });
+    }
+
+    /** Ends a hold, keeping the link. */
+    Mono<Void> keep(Hold hold) {
+        return db.transaction(c -> {
+            link(c, hold.key.name(), hold.key.digest());
+            end(c, hold, true);
             return Boolean.TRUE;
         }).then();
+    }
+
+    /** Ends a hold without keeping the link (a no-op for a hold already ended). */
+    Mono<Void> release(Hold hold) {
+        return db.transaction(c -> {
+            end(c, hold, false);
+            return Boolean.TRUE;
+        }).then();
+    }
+
+    private void end(Connection c, Hold hold, boolean keep) throws SQLException {
+        if (hold.released) {
+            return;
+        }
+        LinkHolds h = holds.get(hold.key);
+        h.kept |= keep;
+        if (h.count > 1 || h.kept || (!h.createdLink && !h.createdRepository)) {
+            finish(hold, h);
+            return;
+        }
+        String name = hold.key.name();
+        if (h.createdLink) {
+            update(c, "DELETE FROM registry_blob_links WHERE repository = ? AND digest = ?", name,
+                    hold.key.digest().toString());
+        }
+        if (h.createdRepository
+                && !exists(c, "SELECT 1 FROM registry_blob_links WHERE repository = ?", name)
+                && !exists(c, "SELECT 1 FROM registry_manifests WHERE repository = ?", name)
+                && !exists(c, "SELECT 1 FROM registry_tags WHERE repository = ?", name)) {
+            update(c, "DELETE FROM registry_repositories WHERE name = ?", name);
+        }
+        finish(hold, h);
+    }
+
+    /** After the statements: a failed transaction leaves the hold as it was, to be released again. */
+    private void finish(Hold hold, LinkHolds h) {
+        hold.released = true;
+        if (--h.count == 0) {
+            holds.remove(hold.key);
+        }
     }
 
     /** Removes a blob link; true when there was one. */
@@ -267,12 +331,13 @@ final class RegistryTables {
         return db.call(c -> update(c, "DELETE FROM registry_uploads WHERE id = ?", id)).then();
     }
 
-    /** A session committed: link the blob and forget the session, in one transaction. */
-    Mono<Void> completeUpload(String id, String name, Digest digest) {
+    /** A session committed: keep the held link and forget the session, in one transaction. */
+    Mono<Void> completeUpload(String id, Hold hold) {
         return db.transaction(c -> {
-            ensureRepository(c, name);
-            link(c, name, digest);
+            ensureRepository(c, hold.key.name());
+            link(c, hold.key.name(), hold.key.digest());
             update(c, "DELETE FROM registry_uploads WHERE id = ?", id);
+            end(c, hold, true);
             return Boolean.TRUE;
         }).then();
     }

@@ -65,9 +65,9 @@ final class UploadHandlers {
             // link first, then look: garbage collection re-checks links before deleting, so a blob still there
             // after the link is in place stays (see io.stowage.gc.GarbageCollector)
             return mountable(from, digest).flatMap(ok -> !ok ? newSession(x, name)
-                    : tables.linkBlob(name, digest).then(present(digest)).flatMap(there -> there
-                            ? x.drain().then(created(x, name, digest))
-                            : tables.unlinkBlob(name, digest).then(newSession(x, name))));
+                    : held(name, digest, h -> present(digest).flatMap(there -> (there ? tables.keep(h)
+                            : tables.release(h)).thenReturn(there)))
+                    .flatMap(there -> there ? x.drain().then(created(x, name, digest)) : newSession(x, name)));
         }
         String digest = x.target.param("digest");
         if (digest != null) {
@@ -91,18 +91,21 @@ final class UploadHandlers {
     }
 
     /**
-     * Runs {@code completion} (which commits the upload, or finds the blob stored already) with the blob linked
-     * into the repository first. Garbage collection re-checks links in the transaction that deletes a blob, so a
-     * blob the completion finds present after the link stays; finding it first and linking after could link a
-     * blob deleted in between, losing the upload. When the completion fails, what the link added is taken back.
+     * Runs {@code work} with the blob's link into the repository held ({@link RegistryTables#hold}): the link is
+     * in place before {@code work} commits the upload or finds the blob stored. Garbage collection re-checks links
+     * in the transaction that deletes a blob, so a blob found present after the link is kept; finding it first and
+     * linking after could link a blob deleted in between, losing the upload. {@code work} ends the hold when it
+     * succeeds; on an error or a cancellation the hold is released, which takes back what it added unless another
+     * upload of the blob needs it.
      */
-    private Mono<Void> linkedFirst(String name, Digest digest, Mono<Void> completion) {
-        return tables.addLink(name, digest).flatMap(added -> completion.onErrorResume(e -> tables.takeBack(added)
-                .onErrorResume(t -> {
-                    e.addSuppressed(t);
-                    return Mono.empty();
-                })
-                .then(Mono.error(e))));
+    private <T> Mono<T> held(String name, Digest digest, Function<RegistryTables.Hold, Mono<T>> work) {
+        return Mono.usingWhen(tables.hold(name, digest), work, h -> Mono.empty(), (h, e) -> tables.release(h),
+                tables::release);
+    }
+
+    /** Session {@code id} finished by {@code completion}, with the link held throughout. */
+    private Mono<Void> complete(String id, String name, Digest digest, Mono<Void> completion) {
+        return held(name, digest, h -> completion.then(tables.completeUpload(id, h)));
     }
 
     private Mono<Void> newSession(Exchange x, String name) {
@@ -114,13 +117,12 @@ final class UploadHandlers {
     }
 
     private Mono<Void> monolithic(Exchange x, String name, Digest digest) {
-        return tables.createUpload(name).flatMap(id -> linkedFirst(name, digest,
+        return tables.createUpload(name).flatMap(id -> complete(id, name, digest,
                         withWriter(id, digest, w -> w.write(0, x.body()).then(commit(w, digest)))
                                 .onErrorResume(e -> ContentException.is(e, ErrorCode.ALREADY_EXISTS), e -> x.drain()))
                 .onErrorResume(e -> store.abort(ref(id)).onErrorResume(ignored -> Mono.empty())
                         .then(tables.deleteUpload(id))
                         .then(Mono.error(e)))
-                .then(tables.completeUpload(id, name, digest))
                 .then(created(x, name, digest)));
     }
 
@@ -139,10 +141,9 @@ final class UploadHandlers {
         Digest digest = Names.digest(d);
         Ranges.Chunk chunk = chunk(x);
         return session(name, id)
-                .then(linkedFirst(name, digest,
+                .then(complete(id, name, digest,
                         withWriter(id, digest, w -> writeChunk(x, w, name, id, chunk).then(commit(w, digest)))
                                 .onErrorResume(e -> ContentException.is(e, ErrorCode.ALREADY_EXISTS), e -> x.drain())))
-                .then(tables.completeUpload(id, name, digest))
                 .then(created(x, name, digest));
     }
 

@@ -16,9 +16,11 @@ import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * Uploads that find their blob stored already (unreferenced: garbage) while a garbage collection runs. The served
@@ -29,12 +31,23 @@ import reactor.core.publisher.Mono;
 class UploadDuringCollectionTest extends RegistryTestBase {
     final List<GcReport> collections = new CopyOnWriteArrayList<>();
 
+    /**
+     * The ingest ref whose next writer with an expected digest first runs {@link #beforeWriter} (whose exception
+     * fails the writer); null: none.
+     */
+    final AtomicReference<String> intercepted = new AtomicReference<>();
+    volatile Runnable beforeWriter;
+
     @Override
     ContentStore served() {
         return new DelegatingStore(store) {
             @Override
             public Mono<Writer> writer(String ref, long total, Digest expected) {
-                return d.writer(ref, total, expected)
+                String target = intercepted.get();
+                Mono<Void> before = expected != null && ref.equals(target) && intercepted.compareAndSet(target, null)
+                        ? Mono.fromRunnable(beforeWriter).subscribeOn(Schedulers.boundedElastic()).then()
+                        : Mono.empty();
+                return before.then(d.writer(ref, total, expected))
                         .onErrorResume(e -> ContentException.is(e, ErrorCode.ALREADY_EXISTS), e -> collect()
                                 .then(Mono.error(e)));
             }
@@ -101,6 +114,33 @@ class UploadDuringCollectionTest extends RegistryTestBase {
         assertThat(call(HttpMethod.GET, "/v2/gc/failed/tags/list").status()).isEqualTo(200);
         assertThat(call(HttpMethod.HEAD, "/v2/gc/failed/blobs/" + kept).status()).isEqualTo(200);
         assertThat(call(HttpMethod.HEAD, "/v2/gc/failed/blobs/" + wrong).status()).isEqualTo(404);
+    }
+
+    @Test
+    void aFailedUploadDoesNotTakeAwayTheLinkOfAnUploadOfTheSameBlobThatSucceededMeanwhile() {
+        byte[] good = random(4000, 7);
+        Digest d = Digest.sha256(good);
+        Resp started = call(HttpMethod.POST, "/v2/gc/both/blobs/uploads/");
+        String location = started.header("Location");
+        String id = started.header(Exchange.UPLOAD_UUID);
+        assertThat(call(HttpMethod.PATCH, location, random(4000, 8)).status()).isEqualTo(202);
+        // while the failing upload holds the link (it made it), another upload of the blob succeeds
+        AtomicReference<Resp> other = new AtomicReference<>();
+        beforeWriter = () -> {
+            other.set(call(HttpMethod.POST, "/v2/gc/both/blobs/uploads/?digest=" + d, good,
+                    Map.of("Content-Type", "application/octet-stream")));
+            throw ContentException.invalidArgument("injected: the store refuses this completion");
+        };
+        intercepted.set(UploadHandlers.ref(id));
+
+        Resp failed = call(HttpMethod.PUT, location + "?digest=" + d);
+
+        assertThat(other.get().status()).as(other.get().text()).isEqualTo(201);
+        assertThat(failed.status()).as("an injected store failure: %s", failed.text()).isEqualTo(500);
+        assertThat(call(HttpMethod.HEAD, "/v2/gc/both/blobs/" + d).status()).isEqualTo(200);
+        assertThat(call(HttpMethod.GET, "/v2/gc/both/blobs/" + d).body()).isEqualTo(good);
+        gc.collect(false).block(T);
+        assertThat(call(HttpMethod.GET, "/v2/gc/both/blobs/" + d).body()).as("after a collection").isEqualTo(good);
     }
 
     private void assertSweptOnlyOther(Digest kept, Digest other) {
