@@ -119,16 +119,18 @@ final class RegistryTables {
      * link another upload of the same blob still needs or has completed.
      */
     Mono<Hold> hold(String name, Digest digest) {
-        return db.transaction(c -> {
-            boolean repository = ensureRepository(c, name);
-            boolean link = link(c, name, digest);
-            LinkKey key = new LinkKey(name, digest);
-            LinkHolds h = holds.computeIfAbsent(key, k -> new LinkHolds());
-            h.count++;
-            h.createdLink |= link;
-            h.createdRepository |= repository;
-            return new Hold(key);
-        });
+        return db.transaction(c -> hold(c, name, digest));
+    }
+
+    private Hold hold(Connection c, String name, Digest digest) throws SQLException {
+        boolean repository = ensureRepository(c, name);
+        boolean link = link(c, name, digest);
+        LinkKey key = new LinkKey(name, digest);
+        LinkHolds h = holds.computeIfAbsent(key, k -> new LinkHolds());
+        h.count++;
+        h.createdLink |= link;
+        h.createdRepository |= repository;
+        return new Hold(key);
     }
 
     /** Ends a hold, keeping the link. */
@@ -304,6 +306,46 @@ final class RegistryTables {
     }
 
     // ---- upload sessions
+
+    /** A new upload session and its hold on the link of the blob it is to complete. */
+    record HeldUpload(String id, Hold hold) {
+    }
+
+    /** {@link #createUpload} and {@link #hold} in one transaction. */
+    Mono<HeldUpload> createHeldUpload(String name, Digest digest) {
+        return db.transaction(c -> {
+            String id = UUID.randomUUID().toString();
+            update(c, "INSERT INTO registry_uploads (id, repository, started_at) VALUES (?, ?, ?)", id, name, now());
+            return new HeldUpload(id, hold(c, name, digest));
+        });
+    }
+
+    /**
+     * {@link #hold} for the completion of session {@code id}, in the transaction that checks the session is one of
+     * repository {@code name}; empty when it is not (or is unknown).
+     */
+    Mono<Hold> holdForUpload(String id, String name, Digest digest) {
+        return db.transaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT repository FROM registry_uploads WHERE id = ?")) {
+                ps.setString(1, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next() || !rs.getString(1).equals(name)) {
+                        return null;
+                    }
+                }
+            }
+            return hold(c, name, digest);
+        });
+    }
+
+    /** An upload given up: forget the session and end its hold without keeping the link, in one transaction. */
+    Mono<Void> abandonUpload(String id, Hold hold) {
+        return db.transaction(c -> {
+            update(c, "DELETE FROM registry_uploads WHERE id = ?", id);
+            end(c, hold, false);
+            return Boolean.TRUE;
+        }).then();
+    }
 
     /** Records a new upload session of the repository and returns its id (a random UUID). */
     Mono<String> createUpload(String name) {

@@ -103,11 +103,6 @@ final class UploadHandlers {
                 tables::release);
     }
 
-    /** Session {@code id} finished by {@code completion}, with the link held throughout. */
-    private Mono<Void> complete(String id, String name, Digest digest, Mono<Void> completion) {
-        return held(name, digest, h -> completion.then(tables.completeUpload(id, h)));
-    }
-
     private Mono<Void> newSession(Exchange x, String name) {
         return tables.createUpload(name)
                 .flatMap(id -> store.writer(ref(id), 0, null).flatMap(Writer::close)
@@ -117,13 +112,19 @@ final class UploadHandlers {
     }
 
     private Mono<Void> monolithic(Exchange x, String name, Digest digest) {
-        return tables.createUpload(name).flatMap(id -> complete(id, name, digest,
-                        withWriter(id, digest, w -> w.write(0, x.body()).then(commit(w, digest)))
-                                .onErrorResume(e -> ContentException.is(e, ErrorCode.ALREADY_EXISTS), e -> x.drain()))
-                .onErrorResume(e -> store.abort(ref(id)).onErrorResume(ignored -> Mono.empty())
-                        .then(tables.deleteUpload(id))
-                        .then(Mono.error(e)))
-                .then(created(x, name, digest)));
+        // the session and the link's hold in one transaction (see held)
+        return Mono.usingWhen(tables.createHeldUpload(name, digest),
+                        u -> withWriter(u.id(), digest, w -> w.write(0, x.body()).then(commit(w, digest)))
+                                .onErrorResume(e -> ContentException.is(e, ErrorCode.ALREADY_EXISTS), e -> x.drain())
+                                .then(tables.completeUpload(u.id(), u.hold())),
+                        u -> Mono.empty(), (u, e) -> abandon(u), this::abandon)
+                .then(created(x, name, digest));
+    }
+
+    /** A monolithic upload that failed or was cancelled: its ingest, session and hold go. */
+    private Mono<Void> abandon(RegistryTables.HeldUpload u) {
+        return store.abort(ref(u.id())).onErrorResume(ignored -> Mono.empty())
+                .then(tables.abandonUpload(u.id(), u.hold()));
     }
 
     Mono<Void> patch(Exchange x, String name, String id) {
@@ -140,10 +141,19 @@ final class UploadHandlers {
         }
         Digest digest = Names.digest(d);
         Ranges.Chunk chunk = chunk(x);
-        return session(name, id)
-                .then(complete(id, name, digest,
-                        withWriter(id, digest, w -> writeChunk(x, w, name, id, chunk).then(commit(w, digest)))
-                                .onErrorResume(e -> ContentException.is(e, ErrorCode.ALREADY_EXISTS), e -> x.drain())))
+        if (!ID.matcher(id).matches()) {
+            return Mono.error(unknown(id));
+        }
+        // the session's check and the link's hold in one transaction (see held)
+        Mono<RegistryTables.Hold> hold = tables.holdForUpload(id, name, digest)
+                .switchIfEmpty(Mono.error(() -> unknown(id)));
+        return Mono.usingWhen(hold,
+                        h -> ingestOffset(id)
+                                .then(withWriter(id, digest, w -> writeChunk(x, w, name, id, chunk)
+                                        .then(commit(w, digest))))
+                                .onErrorResume(e -> ContentException.is(e, ErrorCode.ALREADY_EXISTS), e -> x.drain())
+                                .then(tables.completeUpload(id, h)),
+                        h -> Mono.empty(), (h, e) -> tables.release(h), tables::release)
                 .then(created(x, name, digest));
     }
 
@@ -168,10 +178,15 @@ final class UploadHandlers {
             if (repo.isEmpty() || !repo.get().equals(name)) {
                 return Mono.error(unknown(id));
             }
-            return store.status(ref(id)).map(st -> st.offset())
-                    .onErrorResume(e -> ContentException.is(e, ErrorCode.NOT_FOUND),
-                            e -> tables.deleteUpload(id).then(Mono.error(unknown(id))));
+            return ingestOffset(id);
         });
+    }
+
+    /** The offset of a known session's ingest; BLOB_UPLOAD_UNKNOWN (and the session forgotten) when it is gone. */
+    private Mono<Long> ingestOffset(String id) {
+        return store.status(ref(id)).map(st -> st.offset())
+                .onErrorResume(e -> ContentException.is(e, ErrorCode.NOT_FOUND),
+                        e -> tables.deleteUpload(id).then(Mono.error(unknown(id))));
     }
 
     private static RegistryException unknown(String id) {
