@@ -788,7 +788,6 @@ final class LocalWriter implements Writer {
         return info;
     }
 
-
     private void closeChannels() throws IOException {
         try {
             channel.close();
