@@ -1,32 +1,30 @@
 package io.stowage.content.remote;
 
-import io.stowage.content.ContentStore;
+import io.stowage.content.DelegatingStore;
 import io.stowage.content.Digest;
-import io.stowage.content.Info;
-import io.stowage.content.Status;
 import io.stowage.content.Writer;
 import io.stowage.content.local.LocalContentStore;
 import io.stowage.server.ContentRoutes;
 import io.stowage.server.ServerOptions;
 import io.stowage.server.StowageServer;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
  * A {@link RemoteContentStore} together with the server it talks to: a {@link StowageServer} on 127.0.0.1 and an
  * ephemeral port serving a {@link LocalContentStore} on a root directory. Every store call goes to the remote
- * client; {@link #close()} closes the client, then stops the server, then closes the local store. For tests.
+ * client ({@link DelegatingStore}); {@link #close()} closes the client, then stops the server, then closes the
+ * local store. For tests.
  */
-final class ServedStore implements ContentStore {
+final class ServedStore extends DelegatingStore {
     private final LocalContentStore local;
     private final StowageServer server;
     private final RemoteContentStore remote;
 
     private ServedStore(LocalContentStore local, StowageServer server, RemoteContentStore remote) {
+        super(remote);
         this.local = local;
         this.server = server;
         this.remote = remote;
@@ -59,51 +57,6 @@ final class ServedStore implements ContentStore {
 
     StowageServer server() {
         return server;
-    }
-
-    @Override
-    public Flux<ByteBuffer> read(Digest digest, long offset, long length) {
-        return remote.read(digest, offset, length);
-    }
-
-    @Override
-    public Mono<Info> info(Digest digest) {
-        return remote.info(digest);
-    }
-
-    @Override
-    public Mono<Info> update(Info info, String... fieldpaths) {
-        return remote.update(info, fieldpaths);
-    }
-
-    @Override
-    public Flux<Info> walk(List<String> filters) {
-        return remote.walk(filters);
-    }
-
-    @Override
-    public Mono<Void> delete(Digest digest) {
-        return remote.delete(digest);
-    }
-
-    @Override
-    public Mono<Status> status(String ref) {
-        return remote.status(ref);
-    }
-
-    @Override
-    public Flux<Status> listStatuses(List<String> filters) {
-        return remote.listStatuses(filters);
-    }
-
-    @Override
-    public Mono<Void> abort(String ref) {
-        return remote.abort(ref);
-    }
-
-    @Override
-    public Mono<Writer> writer(String ref, long total, Digest expected) {
-        return remote.writer(ref, total, expected);
     }
 
     @Override
