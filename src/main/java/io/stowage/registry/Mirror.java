@@ -105,13 +105,17 @@ final class Mirror implements AutoCloseable {
      * blob, UNAVAILABLE (upstream) or UNKNOWN (upstream) when it cannot be fetched.
      */
     Mono<Long> blob(Target t, String name, Digest digest) {
-        return Mono.defer(() -> {
-            Fetch f = blobs.computeIfAbsent(digest, d -> new Fetch());
-            if (f.started.compareAndSet(false, true)) {
-                start(t, digest, f);
-            }
-            return f.readable.asMono();
-        }).flatMap(size -> tables.linkBlob(name, digest).thenReturn(size))
+        // the link is held before the store is asked, as an upload holds it: a collection running meanwhile then
+        // keeps a blob found present (see UploadHandlers.held)
+        return Mono.usingWhen(tables.hold(name, digest),
+                        h -> Mono.defer(() -> {
+                            Fetch f = blobs.computeIfAbsent(digest, d -> new Fetch());
+                            if (f.started.compareAndSet(false, true)) {
+                                start(t, digest, f);
+                            }
+                            return f.readable.asMono();
+                        }).flatMap(size -> tables.keep(h).thenReturn(size)),
+                        h -> Mono.empty(), (h, e) -> tables.release(h), tables::release)
                 .onErrorMap(e -> upstreamError(e, RegistryError.BLOB_UNKNOWN.withDetail(Map.of("name", name,
                         "digest", digest.toString()))));
     }

@@ -80,14 +80,6 @@ final class RegistryTables {
                 name, digest.toString()));
     }
 
-    Mono<Void> linkBlob(String name, Digest digest) {
-        return db.transaction(c -> {
-            ensureRepository(c, name);
-            link(c, name, digest);
-            return Boolean.TRUE;
-        }).then();
-    }
-
     /**
      * An upload's hold on a blob link, from before its completion commits or finds the blob until it is kept
      * ({@link #completeUpload}, {@link #keep}) or released ({@link #release}). Used only on the database thread.

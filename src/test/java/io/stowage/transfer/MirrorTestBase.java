@@ -1,5 +1,6 @@
 package io.stowage.transfer;
 
+import io.stowage.content.ContentStore;
 import io.stowage.content.Descriptor;
 import io.stowage.content.Digest;
 import io.stowage.content.local.LocalContentStore;
@@ -43,12 +44,17 @@ abstract class MirrorTestBase extends RegistryTestBase {
         if (tagTtl != null) {
             r = r.withTagTtl(tagTtl);
         }
-        mirrorRoutes = RegistryRoutes.mirroring(mirrorStore, mirrorDb, RegistryOptions.defaults(),
+        mirrorRoutes = RegistryRoutes.mirroring(mirrorServed(), mirrorDb, RegistryOptions.defaults(),
                 Schedulers.boundedElastic(), List.of(r), options());
         mirror = StowageServer.start(ServerOptions.defaults().withPort(0), List.of(mirrorRoutes));
         clientPool = ConnectionProvider.builder("mirror-clients").maxConnections(512).pendingAcquireMaxCount(-1)
                 .build();
         clients = HttpClient.create(clientPool).baseUrl("http://127.0.0.1:" + mirror.address().getPort());
+    }
+
+    /** The store the mirror serves; tests wrap {@link #mirrorStore} here to step into its calls. */
+    ContentStore mirrorServed() {
+        return mirrorStore;
     }
 
     @AfterEach
