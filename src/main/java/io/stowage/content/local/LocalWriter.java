@@ -488,18 +488,23 @@ final class LocalWriter implements Writer {
         store.blocking().schedule(() -> {
             try {
                 synchronized (forceLock) {
-                    if (channel.isOpen()) {
-                        channel.force(false);
-                        if (durableGen != g || end >= durableEnd) {
-                            durableGen = g;
-                            durableEnd = end;
+                    boolean forced = false;
+                    try {
+                        if (channel.isOpen()) {
+                            channel.force(false);
+                            forced = true;
                         }
+                    } finally {
+                        // before the result shows: whoever sees it may start the next writeback at once
+                        writebackRunning.set(false);
+                    }
+                    if (forced && (durableGen != g || end >= durableEnd)) {
+                        durableGen = g;
+                        durableEnd = end;
                     }
                 }
             } catch (IOException e) {
                 // best effort: only the force at commit decides durability, and it reports its own errors
-            } finally {
-                writebackRunning.set(false);
             }
         });
     }
