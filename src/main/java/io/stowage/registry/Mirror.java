@@ -106,16 +106,14 @@ final class Mirror implements AutoCloseable {
      */
     Mono<Long> blob(Target t, String name, Digest digest) {
         // the link is held before the store is asked, as an upload holds it: a collection running meanwhile then
-        // keeps a blob found present (see UploadHandlers.held)
-        return Mono.usingWhen(tables.hold(name, digest),
-                        h -> Mono.defer(() -> {
-                            Fetch f = blobs.computeIfAbsent(digest, d -> new Fetch());
-                            if (f.started.compareAndSet(false, true)) {
-                                start(t, digest, f);
-                            }
-                            return f.readable.asMono();
-                        }).flatMap(size -> tables.keep(h).thenReturn(size)),
-                        h -> Mono.empty(), (h, e) -> tables.release(h), tables::release)
+        // keeps a blob found present (see RegistryTables.hold)
+        return tables.holding(tables.hold(name, digest), h -> Mono.defer(() -> {
+                    Fetch f = blobs.computeIfAbsent(digest, d -> new Fetch());
+                    if (f.started.compareAndSet(false, true)) {
+                        start(t, digest, f);
+                    }
+                    return f.readable.asMono();
+                }).flatMap(size -> tables.keep(h).thenReturn(size)))
                 .onErrorMap(e -> upstreamError(e, RegistryError.BLOB_UNKNOWN.withDetail(Map.of("name", name,
                         "digest", digest.toString()))));
     }

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Function;
 import reactor.core.publisher.Mono;
 
 /**
@@ -105,13 +106,24 @@ final class RegistryTables {
     }
 
     /**
-     * Links a blob (creating the repository when missing) ahead of an upload's completion and holds the link. When
-     * the last hold on it is released and none kept it, what the holds created is taken back: the link, and the
-     * repository when nothing else is in it. So a failed completion leaves nothing behind, and cannot take away a
-     * link another upload of the same blob still needs or has completed.
+     * Links a blob (creating the repository when missing) ahead of an upload's completion and holds the link. The
+     * link is then in place before the upload commits the blob or finds it stored: garbage collection re-checks
+     * links in the transaction that deletes a blob, so a blob found present after the link is kept (finding it
+     * first and linking after could link a blob deleted in between, losing the upload). When the last hold on it
+     * is released and none kept it, what the holds created is taken back: the link, and the repository when
+     * nothing else is in it. So a failed completion leaves nothing behind, and cannot take away a link another
+     * upload of the same blob still needs or has completed.
      */
     Mono<Hold> hold(String name, Digest digest) {
         return db.transaction(c -> hold(c, name, digest));
+    }
+
+    /**
+     * Runs {@code work} with the hold {@code hold} takes: {@code work} ends it when it succeeds ({@link #keep},
+     * {@link #release}, {@link #completeUpload}); on an error or a cancellation it is released.
+     */
+    <T> Mono<T> holding(Mono<Hold> hold, Function<Hold, Mono<T>> work) {
+        return Mono.usingWhen(hold, work, h -> Mono.empty(), (h, e) -> release(h), this::release);
     }
 
     private Hold hold(Connection c, String name, Digest digest) throws SQLException {

@@ -65,8 +65,8 @@ final class UploadHandlers {
             // link first, then look: garbage collection re-checks links before deleting, so a blob still there
             // after the link is in place stays (see io.stowage.gc.GarbageCollector)
             return mountable(from, digest).flatMap(ok -> !ok ? newSession(x, name)
-                    : held(name, digest, h -> present(digest).flatMap(there -> (there ? tables.keep(h)
-                            : tables.release(h)).thenReturn(there)))
+                    : tables.holding(tables.hold(name, digest), h -> present(digest).flatMap(there -> (there
+                            ? tables.keep(h) : tables.release(h)).thenReturn(there)))
                     .flatMap(there -> there ? x.drain().then(created(x, name, digest)) : newSession(x, name)));
         }
         String digest = x.target.param("digest");
@@ -90,19 +90,6 @@ final class UploadHandlers {
                 .onErrorResume(e -> ContentException.is(e, ErrorCode.NOT_FOUND), e -> Mono.just(false));
     }
 
-    /**
-     * Runs {@code work} with the blob's link into the repository held ({@link RegistryTables#hold}): the link is
-     * in place before {@code work} commits the upload or finds the blob stored. Garbage collection re-checks links
-     * in the transaction that deletes a blob, so a blob found present after the link is kept; finding it first and
-     * linking after could link a blob deleted in between, losing the upload. {@code work} ends the hold when it
-     * succeeds; on an error or a cancellation the hold is released, which takes back what it added unless another
-     * upload of the blob needs it.
-     */
-    private <T> Mono<T> held(String name, Digest digest, Function<RegistryTables.Hold, Mono<T>> work) {
-        return Mono.usingWhen(tables.hold(name, digest), work, h -> Mono.empty(), (h, e) -> tables.release(h),
-                tables::release);
-    }
-
     private Mono<Void> newSession(Exchange x, String name) {
         return tables.createUpload(name)
                 .flatMap(id -> store.writer(ref(id), 0, null).flatMap(Writer::close)
@@ -112,7 +99,7 @@ final class UploadHandlers {
     }
 
     private Mono<Void> monolithic(Exchange x, String name, Digest digest) {
-        // the session and the link's hold in one transaction (see held)
+        // the session and the link's hold in one transaction (see RegistryTables.hold)
         return Mono.usingWhen(tables.createHeldUpload(name, digest),
                         u -> withWriter(u.id(), digest, w -> w.write(0, x.body()).then(commit(w, digest)))
                                 .onErrorResume(e -> ContentException.is(e, ErrorCode.ALREADY_EXISTS), e -> x.drain())
@@ -144,16 +131,13 @@ final class UploadHandlers {
         if (!ID.matcher(id).matches()) {
             return Mono.error(unknown(id));
         }
-        // the session's check and the link's hold in one transaction (see held)
+        // the session's check and the link's hold in one transaction (see RegistryTables.hold)
         Mono<RegistryTables.Hold> hold = tables.holdForUpload(id, name, digest)
                 .switchIfEmpty(Mono.error(() -> unknown(id)));
-        return Mono.usingWhen(hold,
-                        h -> ingestOffset(id)
-                                .then(withWriter(id, digest, w -> writeChunk(x, w, name, id, chunk)
-                                        .then(commit(w, digest))))
-                                .onErrorResume(e -> ContentException.is(e, ErrorCode.ALREADY_EXISTS), e -> x.drain())
-                                .then(tables.completeUpload(id, h)),
-                        h -> Mono.empty(), (h, e) -> tables.release(h), tables::release)
+        return tables.holding(hold, h -> ingestOffset(id)
+                        .then(withWriter(id, digest, w -> writeChunk(x, w, name, id, chunk).then(commit(w, digest))))
+                        .onErrorResume(e -> ContentException.is(e, ErrorCode.ALREADY_EXISTS), e -> x.drain())
+                        .then(tables.completeUpload(id, h)))
                 .then(created(x, name, digest));
     }
 
